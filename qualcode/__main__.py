@@ -1,0 +1,6 @@
+"""`python -m qualcode` runs the command line."""
+
+from qualcode.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Exports: CSV safe for spreadsheets, JSON Lines codings, REFI-QDA projects."""

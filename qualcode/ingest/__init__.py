@@ -1,0 +1,1 @@
+"""Readers that turn transcript files into text, paragraphs and speaker turns."""

@@ -1,0 +1,155 @@
+"""Speaker labels and timestamps as transcribers write them, and the role a label implies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_TS_WRAPPED = rf"(?:\[\s*{_TS}\s*\]|\(\s*{_TS}\s*\)|#\s*{_TS}(?:-\d+)?\s*#)"
+TIMESTAMP = re.compile(_TS)
+_LEADING_TS = re.compile(rf"^\s*(?:{_TS_WRAPPED}|{_TS}(?=\s))\s*")
+_TRAILING_TS = re.compile(rf"\s*{_TS_WRAPPED}\s*$")
+_LABEL = re.compile(r"^(?P<md>\*\*|__)?(?P<label>[^:\n]{1,48}?)(?P=md)?\s*:(?:\*\*|__)?(?=\s|$)\s*")
+_LABEL_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|\d+[\w.]*|\([^()]{1,30}\)|#\d+)$")
+_NAME_PARTICLES = frozenset("af von van der de den la le du da di dos al bin ibn".split())
+
+# Sentence-initial words that may be followed by a colon in speech but are never speakers.
+_NOT_LABELS = frozenset(
+    """
+    men og och så altså alltså ja jo nej nei nej nå ok okay okej så det den der dette detta
+    han hun hon hen ho dei de vi jeg jag eg du ni dere dykk man en ett ei et eit
+    og eller fordi for hvis om dersom når da när sen sedan efter etter først först
+    eksempel exempel fx f.eks t.ex e.g note obs nb ps svar spørgsmål fråga spørsmål
+    citat sitat quote hmm mm øh eh ehm
+    """.split()
+)
+
+INTERVIEWER_LABELS = frozenset(
+    """
+    i int intv intw interviewer interviewerin intervjuer intervjuar intervjuare intervjuaren
+    intervieweren intervjueren interviewar moderator moderatoren mod m fasilitator facilitator
+    forsker forskar forskare forskeren researcher spørger q
+    """.split()
+)
+
+# Keys that head metadata lines in a transcript's header. Role words written in full
+# (Interviewer, Informant, Moderator) are here too: "Interviewer: LK" in a header names a person.
+METADATA_KEYS = frozenset(
+    """
+    dato date datum tid time tidspunkt klokkeslæt klokkeslett sted plats place location lokation
+    deltager deltagere deltagare deltakar deltaker deltakere deltakarar deltakarane participants
+    participant informant informanter interviewer intervjuer intervjuare intervjuar moderator
+    varighed varighet längd lengd duration længde lengde transskribent transkribent transcriber
+    transskriberet transkriberad transkribert
+    projekt prosjekt project fil file lydfil ljudfil audio kode kod id alder ålder age køn kön
+    kjønn gender interview intervju emne ämne tema topic title titel tittel note noter format
+    sprog språk language version organisation organisasjon enhed enhet site case sag sak
+    målgruppe målgrupp kommune kommun region
+    """.split()
+)
+_PURE_METADATA_KEYS = METADATA_KEYS - {
+    "informant",
+    "interviewer",
+    "intervjuer",
+    "intervjuare",
+    "intervjuar",
+    "moderator",
+    "deltager",
+    "deltaker",
+    "deltakar",
+    "participant",
+}
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """A speaker label found at the start of a paragraph."""
+
+    label: str
+    text_offset: int  # where the speech starts, relative to the paragraph
+    time: float | None
+
+
+def parse_time(stamp: str) -> float | None:
+    """Seconds from a timestamp such as `00:12:31`, `12:31` or `00:12:31.500`."""
+    found = TIMESTAMP.search(stamp)
+    if not found:
+        return None
+    parts = found.group(0).replace(",", ".").split(":")
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def match_label(paragraph: str) -> LabelMatch | None:
+    """The speaker label at the start of a paragraph, with timestamps before or after it."""
+    position = 0
+    time: float | None = None
+    lead = _LEADING_TS.match(paragraph)
+    if lead:
+        time = parse_time(lead.group(0))
+        position = lead.end()
+    found = _LABEL.match(paragraph[position:])
+    if not found or not is_label(found.group("label")):
+        return None
+    position += found.end()
+    after = _LEADING_TS.match(paragraph[position:])
+    if after and after.group(0).strip():
+        if time is None:
+            time = parse_time(after.group(0))
+        position += after.end()
+    return LabelMatch(label=found.group("label").strip(), text_offset=position, time=time)
+
+
+def strip_trailing_timestamp(text: str) -> str:
+    """Remove a timestamp such as `[00:12:31]` or `#00:12:31-4#` that ends a paragraph."""
+    return _TRAILING_TS.sub("", text)
+
+
+def leading_timestamp_length(text: str) -> int:
+    """Length of a timestamp that opens an unlabelled paragraph (0 if none)."""
+    found = _LEADING_TS.match(text)
+    return found.end() if found and found.group(0).strip() else 0
+
+
+def is_label(candidate: str) -> bool:
+    """Whether the text before a colon reads as a speaker label rather than speech."""
+    candidate = candidate.strip()
+    if not candidate or len(candidate) > 40 or candidate[0] in "([":
+        return bool(candidate) and _is_bracketed_speaker(candidate)
+    if any(ch in candidate for ch in '?!,;"«»“”'):
+        return False
+    tokens = candidate.split()
+    if len(tokens) > 5 or not all(_LABEL_TOKEN.match(t) for t in tokens):
+        return False
+    if not tokens[0][0].isupper() and not tokens[0][0].isdigit():
+        return False
+    if len(tokens) == 1 and tokens[0].casefold().rstrip(".") in _NOT_LABELS:
+        return False
+    named = [t for t in tokens[1:] if t.casefold() not in _NAME_PARTICLES]
+    return all(t[0].isupper() or t[0].isdigit() or t[0] in "(#" for t in named)
+
+
+def _is_bracketed_speaker(candidate: str) -> bool:
+    """`[SPEAKER_00]` or `(Interviewer)` as WhisperX and some transcribers write them."""
+    return bool(re.fullmatch(r"[\[(][A-Za-zÆØÅÄÖæøåäö_ ]{1,24}\d{0,3}[\])]", candidate))
+
+
+def normalise_label(label: str) -> str:
+    """The comparable form of a label: case-folded, without surrounding brackets or dots."""
+    return label.strip().strip("[]()").rstrip(".").casefold()
+
+
+def is_interviewer_label(label: str) -> bool:
+    """Labels that name the interviewer or moderator (`I`, `Int.`, `Intervjuare`, `M`, `I2`)."""
+    key = normalise_label(label)
+    return key in INTERVIEWER_LABELS or key.rstrip("0123456789 ") in INTERVIEWER_LABELS
+
+
+def is_metadata_key(label: str, *, pure: bool = False) -> bool:
+    """Whether a label is a header key such as `Dato` or `Deltager` (pure: not a role word)."""
+    key = normalise_label(label)
+    keys = _PURE_METADATA_KEYS if pure else METADATA_KEYS
+    return key in keys or key.split()[0] in keys

@@ -1,0 +1,271 @@
+"""Split a transcript's paragraphs into a header and speaker turns (gold-format.md)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from qualcode.domain import Role
+from qualcode.ingest.labels import (
+    LabelMatch,
+    is_interviewer_label,
+    is_metadata_key,
+    leading_timestamp_length,
+    match_label,
+    normalise_label,
+    parse_time,
+    strip_trailing_timestamp,
+)
+
+_HEADER_LINE_MAX_WORDS = 15
+_HEADER_VALUE_MAX_WORDS = 10
+_MD_HEADING = re.compile(r"^#{1,6}\s")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A non-empty line of the document: offsets into the text, and its block (blank-line group)."""
+
+    start: int
+    end: int
+    block: int
+
+
+@dataclass
+class ParsedTurn:
+    """A speaker turn before it is stored; offsets index the document's text."""
+
+    speaker: str | None
+    start: int
+    end: int
+    text: str
+    start_time: float | None = None
+    end_time: float | None = None
+    role: Role = Role.PARTICIPANT
+
+
+@dataclass
+class ParsedTranscript:
+    """The header (kept as metadata) and the turns of one transcript."""
+
+    header: str
+    metadata: dict[str, str]
+    turns: list[ParsedTurn]
+    labelled: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def split_paragraphs(text: str, *, markdown: bool = False) -> list[Paragraph]:
+    """Every non-empty line as a paragraph; blank lines separate blocks."""
+    paragraphs: list[Paragraph] = []
+    block = 0
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            block += 1
+        elif not (markdown and _MD_HEADING.match(stripped) and paragraphs):
+            lead = len(line) - len(line.lstrip())
+            paragraphs.append(Paragraph(offset + lead, offset + lead + len(stripped), block))
+        offset += len(line) + 1
+    return paragraphs
+
+
+def parse_transcript(
+    text: str, paragraphs: Sequence[Paragraph], *, interviewer_labels: Iterable[str] = ()
+) -> ParsedTranscript:
+    """Turns and header of a transcript given its paragraphs.
+
+    A turn starts at a speaker label and runs to the next; unlabelled paragraphs continue
+    the turn before. Without any label, each blank-line block (or line) is a turn of an
+    unknown speaker.
+    """
+    labels = [match_label(text[p.start : p.end]) for p in paragraphs]
+    counts = Counter(normalise_label(m.label) for m in labels if m)
+    speaker_labels = {key for key, n in counts.items() if n >= 2 or not is_metadata_key(key)}
+
+    def is_start(i: int) -> bool:
+        found = labels[i]
+        return found is not None and normalise_label(found.label) in speaker_labels
+
+    prefix = _header_end(text, paragraphs, labels, counts)
+    starts = [i for i in range(prefix, len(paragraphs)) if is_start(i)]
+    if not starts and prefix:
+        starts = [i for i in range(len(paragraphs)) if is_start(i)]
+    header_end = starts[0] if starts else 0
+    header_text = "\n".join(text[p.start : p.end] for p in paragraphs[:header_end])
+    metadata = _metadata(text, paragraphs[:header_end], labels[:header_end])
+    if not starts:
+        turns = _unlabelled_turns(text, paragraphs[header_end:])
+        parsed = ParsedTranscript(header_text, metadata, turns, labelled=False)
+    else:
+        turns = _labelled_turns(text, paragraphs, labels, starts)
+        parsed = ParsedTranscript(header_text, metadata, turns, labelled=True)
+    assign_roles(parsed.turns, interviewer_labels)
+    return parsed
+
+
+def _header_end(
+    text: str,
+    paragraphs: Sequence[Paragraph],
+    labels: Sequence[LabelMatch | None],
+    counts: Counter[str],
+) -> int:
+    """How many leading paragraphs read as a header block (title and metadata lines).
+
+    Paragraphs between this block and the first speaker label join the header too.
+    """
+    first_block = paragraphs[0].block if paragraphs else 0
+    prefix = 0
+    has_certain_metadata = False
+    for i, (paragraph, found) in enumerate(zip(paragraphs, labels)):
+        line = text[paragraph.start : paragraph.end]
+        if found is None:
+            if len(line.split()) > _HEADER_LINE_MAX_WORDS:
+                break
+            has_certain_metadata = True
+        else:
+            value = line[found.text_offset :]
+            key = normalise_label(found.label)
+            if not is_metadata_key(key) or value.rstrip().endswith("?"):
+                break
+            if len(value.split()) > _HEADER_VALUE_MAX_WORDS:
+                break
+            if counts[key] >= 2 and paragraph.block != first_block:
+                break
+            has_certain_metadata |= is_metadata_key(key, pure=True)
+        prefix = i + 1
+    if not (prefix and has_certain_metadata):
+        return 0
+    if prefix < len(paragraphs) and paragraphs[prefix].block == paragraphs[prefix - 1].block:
+        # A header ends at a blank line: do not cut a block in two.
+        block_start = next(
+            j for j in range(prefix) if paragraphs[j].block == paragraphs[prefix - 1].block
+        )
+        if block_start > 0:
+            prefix = block_start
+    return prefix
+
+
+def _metadata(
+    text: str, paragraphs: Sequence[Paragraph], labels: Sequence[LabelMatch | None]
+) -> dict[str, str]:
+    metadata: dict[str, str] = {}
+    for paragraph, found in zip(paragraphs, labels):
+        line = text[paragraph.start : paragraph.end]
+        if found is not None:
+            metadata.setdefault(found.label, line[found.text_offset :].strip())
+        elif ":" in line:
+            key, _, value = line.partition(":")
+            if key.strip() and value.strip() and len(key.split()) <= 4:
+                metadata.setdefault(key.strip(), value.strip())
+        else:
+            metadata.setdefault("title", line.strip())
+    return metadata
+
+
+def _labelled_turns(
+    text: str,
+    paragraphs: Sequence[Paragraph],
+    labels: Sequence[LabelMatch | None],
+    starts: Sequence[int],
+) -> list[ParsedTurn]:
+    turns: list[ParsedTurn] = []
+    bounds = [*starts, len(paragraphs)]
+    for first, stop in pairwise(bounds):
+        found = labels[first]
+        assert found is not None
+        pieces: list[tuple[int, int]] = []
+        for index in range(first, stop):
+            paragraph = paragraphs[index]
+            offset = paragraph.start
+            if index == first:
+                offset += found.text_offset
+            else:
+                offset += leading_timestamp_length(text[paragraph.start : paragraph.end])
+            pieces.append(_trimmed(text, offset, paragraph.end))
+        turns.append(_turn(text, found.label, pieces, found.time))
+    return turns
+
+
+def _unlabelled_turns(text: str, paragraphs: Sequence[Paragraph]) -> list[ParsedTurn]:
+    """One turn per blank-line block; one per line when the file has no blank lines."""
+    blocks: dict[int, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        blocks.setdefault(paragraph.block, []).append(paragraph)
+    groups = list(blocks.values())
+    if len(groups) == 1 and len(paragraphs) > 1:
+        groups = [[p] for p in paragraphs]
+    turns = []
+    for group in groups:
+        pieces = []
+        time = None
+        for paragraph in group:
+            lead = leading_timestamp_length(text[paragraph.start : paragraph.end])
+            if lead and time is None and paragraph is group[0]:
+                time = parse_time(text[paragraph.start : paragraph.start + lead])
+            pieces.append(_trimmed(text, paragraph.start + lead, paragraph.end))
+        turns.append(_turn(text, None, pieces, time))
+    return [t for t in turns if t.text]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding whitespace and without a closing timestamp."""
+    piece = strip_trailing_timestamp(text[start:end])
+    stripped = piece.strip()
+    if not stripped:
+        return (start, start)
+    start += len(piece) - len(piece.lstrip())
+    return (start, start + len(stripped))
+
+
+def _turn(
+    text: str, speaker: str | None, pieces: list[tuple[int, int]], time: float | None
+) -> ParsedTurn:
+    spoken = [(s, e) for s, e in pieces if e > s]
+    joined = " ".join(text[s:e] for s, e in spoken)
+    if spoken:
+        start, end = spoken[0][0], spoken[-1][1]
+    else:
+        start = end = pieces[0][0]
+    return ParsedTurn(speaker=speaker, start=start, end=end, text=joined, start_time=time)
+
+
+def assign_roles(turns: list[ParsedTurn], interviewer_labels: Iterable[str] = ()) -> None:
+    """Mark interviewer turns: by `--interviewer`, else by label, else by who asks questions."""
+    chosen = {normalise_label(label) for label in interviewer_labels}
+    speakers = {t.speaker for t in turns if t.speaker is not None}
+    if chosen:
+        interviewers = {s for s in speakers if normalise_label(s) in chosen}
+    else:
+        interviewers = {s for s in speakers if is_interviewer_label(s)}
+        if not interviewers:
+            asker = _question_asker(turns)
+            interviewers = {asker} if asker else set()
+    for turn in turns:
+        turn.role = Role.INTERVIEWER if turn.speaker in interviewers else Role.PARTICIPANT
+
+
+def _question_asker(turns: Sequence[ParsedTurn]) -> str | None:
+    """The speaker who clearly asks the questions, if one does."""
+    asked: Counter[str] = Counter()
+    spoken: Counter[str] = Counter()
+    for turn in turns:
+        if turn.speaker is None:
+            continue
+        spoken[turn.speaker] += 1
+        if "?" in turn.text[-120:]:
+            asked[turn.speaker] += 1
+    if len(spoken) < 2:
+        return None
+    shares = sorted(((asked[s] / spoken[s], s) for s in spoken if spoken[s] >= 3), reverse=True)
+    if not shares:
+        return None
+    best_share, best = shares[0]
+    runner_up = shares[1][0] if len(shares) > 1 else 0.0
+    if best_share >= 0.5 and best_share >= 2 * runner_up:
+        return best
+    return None

@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the engine, schema migrations and repository functions."""
