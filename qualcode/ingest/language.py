@@ -38,6 +38,7 @@ _MARKERS: dict[str, frozenset[str]] = {
     ),
 }
 _SHARED_DA_NB: frozenset[str] = frozenset()
+_SCANDINAVIAN = frozenset({"da", "sv", "no", "nb", "nn"})
 
 
 @dataclass(frozen=True)
@@ -100,5 +101,10 @@ def _langdetect_family(text: str) -> tuple[str, float] | None:
         return None
     if not ranked:
         return None
+    # Short speech is easily taken for German or Dutch: prefer a Scandinavian reading
+    # whenever the detector gives it any real weight.
+    for candidate in ranked:
+        if candidate.lang in _SCANDINAVIAN and candidate.prob >= 0.1:
+            return str(candidate.lang), float(candidate.prob)
     top = ranked[0]
     return str(top.lang), float(top.prob)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from qualcode.errors import ImportFailed
 from qualcode.ingest.decode import decode_text
-from qualcode.ingest.labels import is_label, match_label
+from qualcode.ingest.labels import is_interviewer_label, is_label, match_label
 from qualcode.ingest.source import MAX_FILE_BYTES, SourceText
 from qualcode.ingest.transcript import ParsedTurn
 
@@ -86,10 +86,13 @@ def parse_cues(text: str) -> list[Cue]:
         if spoken:
             start, end = _seconds(found.group("start")), _seconds(found.group("end"))
             cues.append(Cue(start, end, speaker, spoken, raw))
-    # A `Word:` prefix seen once is speech ("Tekniska museet: ..."), not a speaker.
+    # In a file with no recurring `Name:` prefix, a lone `Word:` is speech
+    # ("Tekniska museet: ..."), not a speaker.
     prefixed = Counter(c.speaker for c in cues if c.raw)
+    labelled = any(n >= 2 for n in prefixed.values())
     for cue in cues:
-        if cue.raw and prefixed[cue.speaker] < 2:
+        lone = prefixed[cue.speaker] < 2 and not labelled
+        if cue.raw and lone and not is_interviewer_label(cue.speaker or ""):
             cue.speaker, cue.text, cue.raw = None, cue.raw, ""
     return cues
 

@@ -1,0 +1,148 @@
+"""Turn parsing on the label, timestamp and header styles transcribers use."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.ingest.labels import is_label, match_label
+from qualcode.ingest.transcript import parse_transcript, split_paragraphs
+
+
+def turns_of(text: str, **kwargs: object) -> list[tuple[str | None, str, str]]:
+    parsed = parse_transcript(text, split_paragraphs(text), **kwargs)  # type: ignore[arg-type]
+    return [(t.speaker, t.role.value, t.text) for t in parsed.turns]
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "speech"),
+    [
+        ("I: Hej.", "I", "Hej."),
+        ("IP: Ja.", "IP", "Ja."),
+        ("Int.: Nå?", "Int.", "Nå?"),
+        ("INT: Hvad så?", "INT", "Hvad så?"),
+        ("Intervjuare: Berätta!", "Intervjuare", "Berätta!"),
+        ("D1: Enig.", "D1", "Enig."),
+        ("Pårørende: Ja.", "Pårørende", "Ja."),
+        ("[00:12:31] B: Ja.", "B", "Ja."),
+        ("(00:12:31) B: Ja.", "B", "Ja."),
+        ("B: [00:12:31] Ja.", "B", "Ja."),
+        ("B: (00:12:31) Ja.", "B", "Ja."),
+        ("00:12:31 B: Ja.", "B", "Ja."),
+        ("12:31 B: Ja.", "B", "Ja."),
+        ("Heidi Grande Røys: Det vert votert.", "Heidi Grande Røys", "Det vert votert."),
+        ("Anna-Karin: Ja.", "Anna-Karin", "Ja."),
+        ("Person 2: Nej.", "Person 2", "Nej."),
+        ("**I:** Hej.", "I", "Hej."),
+        ("[SPEAKER_01]: Hej.", "[SPEAKER_01]", "Hej."),
+        ("B: [griner] Ja.", "B", "[griner] Ja."),
+        ("B: (pause) Ja.", "B", "(pause) Ja."),
+        ("Moderator:", "Moderator", ""),
+    ],
+)
+def test_labels(line: str, label: str, speech: str) -> None:
+    found = match_label(line)
+    assert found is not None, line
+    assert found.label == label
+    assert line[found.text_offset :].strip() == speech
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Men så sagde hun: nu må du tage ordet.",
+        "Altså: det var svært.",
+        "Det er klart, at: nej.",
+        "Kl. 14:30 mødtes vi.",
+        "Se http://example.org for mere.",
+        "jeg tænkte: hvorfor?",
+        "Og så sa han til meg: Nå må du slutte.",
+        "Hvad skal man sige: det er sådan.",
+    ],
+)
+def test_speech_with_colons_is_not_a_label(line: str) -> None:
+    assert match_label(line) is None
+
+
+def test_is_label_rejects_long_phrases() -> None:
+    assert not is_label("Det var en lang dag for os alle")
+
+
+def test_continuation_paragraphs_join_the_turn() -> None:
+    text = "I: Hvordan?\n\nB: Først det ene.\n\nOg så det andet.\nOg det tredje.\n\nI: Tak.\n"
+    assert turns_of(text) == [
+        ("I", "interviewer", "Hvordan?"),
+        ("B", "participant", "Først det ene. Og så det andet. Og det tredje."),
+        ("I", "interviewer", "Tak."),
+    ]
+
+
+def test_header_block_with_label_like_lines() -> None:
+    text = (
+        "Intervju nr. 2\nDato: 4. mars 2025\nInformant: brukerrepresentant, DPS\n\n"
+        "Intervjuer: Takk.\n\nInformant: Bare hyggelig.\n\nIntervjuer: Hvordan startet det?\n"
+    )
+    parsed = parse_transcript(text, split_paragraphs(text))
+    assert parsed.metadata["Dato"] == "4. mars 2025"
+    assert parsed.metadata["title"] == "Intervju nr. 2"
+    assert "Informant: brukerrepresentant" in parsed.header
+    assert [t.speaker for t in parsed.turns] == ["Intervjuer", "Informant", "Intervjuer"]
+
+
+def test_header_without_blank_line() -> None:
+    text = "Interview 3\nDato: 1.2.2025\nTransskriberet af: AM\nI: Velkommen.\nB: Tak.\n"
+    parsed = parse_transcript(text, split_paragraphs(text))
+    assert [t.speaker for t in parsed.turns] == ["I", "B"]
+    assert parsed.metadata["Transskriberet af"] == "AM"
+
+
+def test_no_header_when_first_line_is_a_turn() -> None:
+    text = "Interviewer: Velkommen.\nAnna: Tak.\nInterviewer: Hvordan gik det?\nAnna: Godt.\n"
+    assert [t[0] for t in turns_of(text)] == ["Interviewer", "Anna", "Interviewer", "Anna"]
+
+
+def test_unlabelled_transcript_one_turn_per_paragraph() -> None:
+    text = "Det var svært i starten.\nMen nu går det.\n\nVi blev hørt.\n\nTil sidst.\n"
+    assert turns_of(text) == [
+        (None, "participant", "Det var svært i starten. Men nu går det."),
+        (None, "participant", "Vi blev hørt."),
+        (None, "participant", "Til sidst."),
+    ]
+
+
+def test_unlabelled_lines_without_blank_lines() -> None:
+    text = "Første udsagn.\nAndet udsagn.\nTredje udsagn.\n"
+    assert [t[2] for t in turns_of(text)] == ["Første udsagn.", "Andet udsagn.", "Tredje udsagn."]
+
+
+def test_interviewer_found_by_questions() -> None:
+    text = (
+        "Sofie: Hvordan kom du med i rådet?\nTom: Min kontaktperson spurgte.\n"
+        "Sofie: Hvad tænkte du da?\nTom: At det nok var spild af tid.\n"
+        "Sofie: Og nu?\nTom: Nu er jeg glad for det.\n"
+    )
+    roles = {speaker: role for speaker, role, _ in turns_of(text)}
+    assert roles == {"Sofie": "interviewer", "Tom": "participant"}
+
+
+def test_no_interviewer_in_a_debate() -> None:
+    text = "Per Hansen: Jeg er uenig.\nEva Lund: Det er jeg også.\nPer Hansen: Godt.\n"
+    assert {role for _, role, _ in turns_of(text)} == {"participant"}
+
+
+def test_interviewer_override() -> None:
+    text = "I: Hvad?\nB: Hvorfor spørger du?\nI: Fordi.\nB: Hvem ved?\n"
+    roles = {s: r for s, r, _ in turns_of(text, interviewer_labels=["B"])}
+    assert roles == {"I": "participant", "B": "interviewer"}
+
+
+def test_trailing_and_f4_timestamps_removed_marks_kept() -> None:
+    text = "I: Hvordan? #00:01:23-4#\nB: Godt [utydeligt] (pause) ja. [00:01:30]\n"
+    assert [t[2] for t in turns_of(text)] == ["Hvordan?", "Godt [utydeligt] (pause) ja."]
+
+
+def test_label_alone_on_its_line() -> None:
+    text = "Interviewer:\nHvordan var det?\n\nDeltager 1:\nDet var fint.\n"
+    assert turns_of(text) == [
+        ("Interviewer", "interviewer", "Hvordan var det?"),
+        ("Deltager 1", "participant", "Det var fint."),
+    ]
