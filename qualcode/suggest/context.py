@@ -1,0 +1,100 @@
+"""Whether a matched passage is negated or hypothetical, in Danish, Swedish and Norwegian."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qualcode.suggest.tokens import Token
+
+NEGATIONS = frozenset(
+    {
+        "ikke",
+        "ikk",
+        "ik",
+        "ikkje",
+        "inte",
+        "int",
+        "ej",
+        "icke",
+        "aldrig",
+        "aldri",
+        "ingen",
+        "intet",
+        "inget",
+        "inga",
+        "ingenting",
+        "hverken",
+        "varken",
+        "verken",
+        "korkje",
+        "næppe",
+        "knappast",
+        "neppe",
+        "nej",
+        "nei",
+        "nope",
+    }
+)
+# "ikke bare", "inte bara", "ikke sant" are not negations of what follows.
+_NOT_NEGATING_NEXT = frozenset({"bare", "bara", "berre", "kun", "blot", "sant", "også"})
+# "ikke fordi", "inte för att": the rest of the sentence is what is denied.
+_DENYING_CAUSE = frozenset(
+    {"fordi", "för", "for", "at", "att", "sådan", "sånn", "slik", "så", "som", "likt"}
+)
+CONDITIONALS = frozenset({"hvis", "dersom", "om", "ifall", "viss", "såfremt", "såframt"})
+_COUNTERFACTUAL_MODALS = frozenset({"ville", "skulle", "kunne", "hadde", "havde"})
+_COUNTERFACTUAL_PERFECT = frozenset({"have", "ha", "haft", "hatt", "havt"})
+
+NEGATION_BEFORE = 4
+NEGATION_AFTER = 2
+
+
+def is_negated(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """A negation in the same clause shortly before the match, or right after its verb
+    (Scandinavian word order puts `ikke` after the finite verb: "jeg tør ikke")."""
+    clause = tokens[first].clause
+    sentence = tokens[first].sentence
+    for index in range(
+        max(0, first - NEGATION_BEFORE), min(len(tokens), last + 1 + NEGATION_AFTER)
+    ):
+        token = tokens[index]
+        if token.clause != clause or token.lower not in NEGATIONS:
+            continue
+        following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
+        if following in _NOT_NEGATING_NEXT:
+            continue
+        if first <= index <= last:
+            continue  # the negation is part of the term itself ("ikke hørt" as a term)
+        return True
+    # "Det er ikke fordi jeg er utryg": a denied cause earlier in the sentence.
+    for index in range(first - 1, -1, -1):
+        token = tokens[index]
+        if token.sentence != sentence:
+            break
+        denies_cause = index + 1 < first and tokens[index + 1].lower in _DENYING_CAUSE
+        if token.lower in NEGATIONS and denies_cause:
+            return True
+    return False
+
+
+def is_hypothetical(tokens: Sequence[Token], first: int) -> bool:
+    """The match sits in a sentence that opens with a condition ("hvis de havde lyttet,
+    så ...") or in a clause with a counterfactual modal ("så ville jeg have turdet")."""
+    sentence = tokens[first].sentence
+    clause = tokens[first].clause
+    start = first
+    while start > 0 and tokens[start - 1].sentence == sentence:
+        start -= 1
+    opening = [t.lower for t in tokens[start : start + 3]]
+    if any(word in CONDITIONALS for word in opening[:2]):
+        # "om" opening a sentence is "if"; later in a clause it is mostly "about".
+        return True
+    clause_words = [t.lower for t in tokens if t.clause == clause]
+    if clause_words and clause_words[0] in CONDITIONALS - {"om"}:
+        return True
+    for index, word in enumerate(clause_words):
+        if word in _COUNTERFACTUAL_MODALS and any(
+            w in _COUNTERFACTUAL_PERFECT for w in clause_words[index + 1 : index + 4]
+        ):
+            return True
+    return False

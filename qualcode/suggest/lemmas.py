@@ -1,0 +1,135 @@
+"""Lookup lemmas per language from spacy-lookups-data, POS-free, lower-cased.
+
+Danish and Swedish ship large form -> lemma lookup tables. The Norwegian lookup table is
+tiny; its real data are the POS-keyed exception tables (form -> lemmas per noun, verb,
+adjective, adverb), merged here into one POS-free table. Nynorsk has no table of its own
+and uses the Bokmål one plus a few rules for its own endings.
+
+Loading a table from the package's gzipped JSON takes a second or two, so the merged,
+lower-cased table is cached as a pickle in the user's cache folder (rebuilt when the
+package version changes).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import pickle
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+_CACHE_VERSION = 1
+_POS_ORDER = ("verb", "noun", "adj", "adv")
+
+# Endings of Nynorsk forms and the Bokmål-table forms to try instead (ikkje-forms are terms).
+_NYNORSK_ENDINGS = (
+    ("ane", "ene"),
+    ("ar", "er"),
+    ("ast", "es"),
+    ("inga", "ingen"),
+    ("a", "en"),
+    ("de", "te"),
+    ("te", "te"),
+)
+
+
+def _data_dir() -> Path:
+    import spacy_lookups_data
+
+    return Path(spacy_lookups_data.__file__).resolve().parent / "data"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qualcode"
+
+
+def _read(name: str) -> object:
+    with gzip.open(_data_dir() / name, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _build(language: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    if language in {"da", "sv"}:
+        raw = _read(f"{language}_lemma_lookup.json.gz")
+        assert isinstance(raw, dict)
+        for form, lemma in raw.items():
+            table.setdefault(form.lower(), str(lemma).lower())
+        return table
+    if language == "nb":
+        exceptions = _read("nb_lemma_exc.json.gz")
+        assert isinstance(exceptions, dict)
+        for pos in _POS_ORDER:
+            for form, lemmas in exceptions.get(pos, {}).items():
+                if lemmas:
+                    table.setdefault(form.lower(), str(lemmas[0]).lower())
+        lookup = _read("nb_lemma_lookup.json.gz")
+        assert isinstance(lookup, dict)
+        for form, lemma in lookup.items():
+            table.setdefault(form.lower(), str(lemma).lower())
+        return table
+    return table
+
+
+@lru_cache(maxsize=8)
+def lemma_table(language: str) -> dict[str, str]:
+    """Form -> lemma for a document language (nn uses the nb table)."""
+    language = {"nn": "nb", "no": "nb"}.get(language, language)
+    if language not in {"da", "sv", "nb"}:
+        return {}
+    from qualcode import __version__
+
+    cache = _cache_dir() / f"lemmas-{language}-{_CACHE_VERSION}-{__version__}.pickle"
+    try:
+        with cache.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, dict):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    table = _build(language)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache)
+    except OSError:
+        pass  # a read-only home: work without the cache
+    return table
+
+
+class Lemmatizer:
+    """Lemmas and inflected forms for one document language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.table = lemma_table(language)
+        self._forms: dict[str, set[str]] | None = None
+
+    def lemma(self, word: str) -> str:
+        """The lemma of a word (lower-cased); the word itself when the table lacks it."""
+        lower = word.lower()
+        found = self.table.get(lower)
+        if found is not None:
+            return found
+        if self.language == "nn":
+            for ending, replacement in _NYNORSK_ENDINGS:
+                if lower.endswith(ending) and len(lower) > len(ending) + 2:
+                    guess = self.table.get(lower[: -len(ending)] + replacement)
+                    if guess is not None:
+                        return guess
+        return lower
+
+    def forms(self, lemma: str) -> set[str]:
+        """Every form the table maps to `lemma`, and the lemma itself."""
+        if self._forms is None:
+            reverse: dict[str, set[str]] = defaultdict(set)
+            for form, base in self.table.items():
+                reverse[base].add(form)
+            self._forms = reverse
+        lower = lemma.lower()
+        return {lower, *self._forms.get(lower, ()), *self._forms.get(self.lemma(lower), ())}

@@ -1,0 +1,233 @@
+"""Codebook search terms compiled per language into a matcher over word tokens.
+
+A term is a word (matched on its lemma and all its inflected forms), a phrase (its words in
+order, a couple of words apart at most, in one sentence), or a stem with `*` that may start
+(`brugerrepræsentant*`), end (`*medvirkning`) or sit inside (`*indflydelse*`) a compound.
+Words the lemma table does not know (misspellings, dialect, new compounds) may still match a
+term word by fuzzy similarity (rapidfuzz).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from qualcode.suggest.lemmas import Lemmatizer
+
+MIN_STEM = 5
+PHRASE_GAP = 2
+FUZZY_MIN_LENGTH = 7
+FUZZY_CUTOFF = 88.0
+
+WEIGHTS = {"phrase": 1.0, "word": 0.8, "stem": 0.7, "name": 0.9, "fuzzy": 0.5}
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """What the suggester needs of a code: id, polarity, names and search terms."""
+
+    id: str
+    polarity: str
+    names: dict[str, str]
+    terms: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """One word of a term."""
+
+    kind: str  # word | prefix | suffix | infix
+    text: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A compiled search term of one code."""
+
+    code: str
+    text: str
+    words: tuple[WordPattern, ...]
+    kind: str  # word | phrase | stem | name
+
+    @property
+    def weight(self) -> float:
+        return WEIGHTS[self.kind]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A term matched in a token list: token range and how the first word matched."""
+
+    term: Term
+    first: int
+    last: int
+    fuzzy: bool = False
+
+
+def language_terms(code: CodeSpec, language: str) -> list[str]:
+    """A code's terms for a document language; Nynorsk adds its own to the Bokmål ones."""
+    if language == "nn":
+        return [*code.terms.get("nn", []), *code.terms.get("nb", [])]
+    return list(code.terms.get(language, []))
+
+
+def code_specs(codebook: dict) -> list[CodeSpec]:
+    """CodeSpecs from a codebook as loaded from YAML (docs/codebook-format.md)."""
+    specs = []
+    for code in codebook.get("codes", []):
+        specs.append(
+            CodeSpec(
+                id=code["id"],
+                polarity=code.get("polarity", "neutral"),
+                names=dict(code.get("name", {})),
+                terms={k: [str(t) for t in v or []] for k, v in (code.get("terms") or {}).items()},
+            )
+        )
+    return specs
+
+
+@dataclass
+class TermMatcher:
+    """All terms of a set of codes for one language, indexed for fast token lookup."""
+
+    language: str
+    lemmatizer: Lemmatizer
+    terms: list[Term] = field(default_factory=list)
+    _by_form: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    _by_lemma: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    _prefix: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    _suffix: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    _infix: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    _fuzzy_words: list[str] = field(default_factory=list)
+    _fuzzy_targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _cache: dict[str, tuple[tuple[tuple[int, int], ...], bool]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, codes: Iterable[CodeSpec], language: str) -> TermMatcher:
+        matcher = cls(language=language, lemmatizer=Lemmatizer(language))
+        name_language = "nb" if language == "nn" else language
+        for code in codes:
+            seen: set[str] = set()
+            for raw in language_terms(code, language):
+                matcher._add(code.id, raw, "term", seen)
+            for name in (code.names.get(name_language), code.names.get("en")):
+                if name:
+                    matcher._add(code.id, name, "name", seen)
+        matcher._fuzzy_words = sorted(matcher._fuzzy_targets)
+        return matcher
+
+    def _add(self, code: str, raw: str, origin: str, seen: set[str]) -> None:
+        text = " ".join(raw.lower().replace("’", "'").split())
+        if not text or text in seen:
+            return
+        seen.add(text)
+        words: list[WordPattern] = []
+        for word in text.split():
+            core = word.strip("*")
+            if word.startswith("*") and word.endswith("*") and len(core) >= MIN_STEM:
+                words.append(WordPattern("infix", core))
+            elif word.endswith("*") and len(core) >= MIN_STEM:
+                words.append(WordPattern("prefix", core))
+            elif word.startswith("*") and len(core) >= MIN_STEM:
+                words.append(WordPattern("suffix", core))
+            elif core:
+                words.append(WordPattern("word", core))
+        if not words:
+            return
+        if origin == "name":
+            kind = "name"
+        elif len(words) > 1:
+            kind = "phrase"
+        else:
+            kind = "stem" if words[0].kind != "word" else "word"
+        term_id = len(self.terms)
+        self.terms.append(Term(code, text, tuple(words), kind))
+        for position, pattern in enumerate(words):
+            key = (term_id, position)
+            if pattern.kind == "word":
+                for form in self.lemmatizer.forms(pattern.text):
+                    self._by_form[form].append(key)
+                self._by_lemma[self.lemmatizer.lemma(pattern.text)].append(key)
+                if len(pattern.text) >= FUZZY_MIN_LENGTH:
+                    self._fuzzy_targets.setdefault(pattern.text, []).append(key)
+            else:
+                index = {"prefix": self._prefix, "suffix": self._suffix, "infix": self._infix}
+                index[pattern.kind][pattern.text].append(key)
+
+    def lookup(self, word: str) -> tuple[tuple[tuple[int, int], ...], bool]:
+        """(term id, word position) pairs a lower-cased token matches, and whether fuzzily."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        keys: list[tuple[int, int]] = []
+        keys.extend(self._by_form.get(word, ()))
+        lemma = self.lemmatizer.lemma(word)
+        if lemma != word or not keys:
+            keys.extend(self._by_lemma.get(lemma, ()))
+        length = len(word)
+        if length >= MIN_STEM:
+            for size in range(MIN_STEM, length + 1):
+                keys.extend(self._prefix.get(word[:size], ()))
+                keys.extend(self._suffix.get(word[-size:], ()))
+            if self._infix:
+                for start in range(0, length - MIN_STEM + 1):
+                    for end in range(start + MIN_STEM, length + 1):
+                        keys.extend(self._infix.get(word[start:end], ()))
+        fuzzy = False
+        if (
+            not keys
+            and length >= FUZZY_MIN_LENGTH
+            and word not in self.lemmatizer.table
+            and self._fuzzy_words
+        ):
+            best = process.extractOne(
+                word, self._fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+            )
+            if best is not None:
+                keys.extend(self._fuzzy_targets[best[0]])
+                fuzzy = True
+        result = (tuple(dict.fromkeys(keys)), fuzzy)
+        self._cache[word] = result
+        return result
+
+    def find(self, words: Sequence[str], sentences: Sequence[int]) -> list[Hit]:
+        """Every term occurrence in a token list (lower-cased words and their sentence)."""
+        found = [self.lookup(word) for word in words]
+        at: list[set[tuple[int, int]]] = [set(keys) for keys, _ in found]
+        hits: list[Hit] = []
+        for index, (keys, fuzzy) in enumerate(found):
+            for term_id, position in keys:
+                if position:
+                    continue
+                term = self.terms[term_id]
+                if len(term.words) == 1:
+                    hits.append(Hit(term, index, index, fuzzy))
+                    continue
+                last = self._extend(term_id, len(term.words), index, at, sentences)
+                if last is not None:
+                    hits.append(Hit(term, index, last, fuzzy))
+        return hits
+
+    @staticmethod
+    def _extend(
+        term_id: int,
+        length: int,
+        index: int,
+        at: Sequence[set[tuple[int, int]]],
+        sentences: Sequence[int],
+    ) -> int | None:
+        current = index
+        for position in range(1, length):
+            limit = min(len(at), current + 2 + PHRASE_GAP)
+            for candidate in range(current + 1, limit):
+                if sentences[candidate] != sentences[index]:
+                    return None
+                if (term_id, position) in at[candidate]:
+                    current = candidate
+                    break
+            else:
+                return None
+        return current
