@@ -49,7 +49,9 @@ NEGATION_BEFORE = 4
 NEGATION_AFTER = 2
 
 
-def is_negated(tokens: Sequence[Token], first: int, last: int) -> bool:
+def is_negated(
+    tokens: Sequence[Token], first: int, last: int, term_words: frozenset[str] = frozenset()
+) -> bool:
     """A negation in the same clause shortly before the match, or right after its verb
     (Scandinavian word order puts `ikke` after the finite verb: "jeg tør ikke")."""
     clause = tokens[first].clause
@@ -63,7 +65,7 @@ def is_negated(tokens: Sequence[Token], first: int, last: int) -> bool:
         following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
         if following in _NOT_NEGATING_NEXT:
             continue
-        if first <= index <= last:
+        if first <= index <= last and token.lower in term_words:
             continue  # the negation is part of the term itself ("ikke hørt" as a term)
         return True
     # "Det er ikke fordi jeg er utryg": a denied cause earlier in the sentence.

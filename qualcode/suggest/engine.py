@@ -53,7 +53,7 @@ class TermSuggester:
         by_code: dict[str, list[tuple[Hit, str | None]]] = defaultdict(list)
         for hit in hits:
             reason = None
-            if is_negated(tokens, hit.first, hit.last):
+            if is_negated(tokens, hit.first, hit.last, hit.term.word_set):
                 reason = "negated"
             elif is_hypothetical(tokens, hit.first):
                 reason = "hypothetical"

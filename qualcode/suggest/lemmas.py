@@ -102,6 +102,15 @@ def lemma_table(language: str) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=8)
+def _reverse_index(language: str) -> dict[str, set[str]]:
+    """Lemma -> its forms; built once per language and process."""
+    reverse: dict[str, set[str]] = defaultdict(set)
+    for form, base in lemma_table(language).items():
+        reverse[base].add(form)
+    return reverse
+
+
 class Lemmatizer:
     """Lemmas and inflected forms for one document language."""
 
@@ -127,9 +136,6 @@ class Lemmatizer:
     def forms(self, lemma: str) -> set[str]:
         """Every form the table maps to `lemma`, and the lemma itself."""
         if self._forms is None:
-            reverse: dict[str, set[str]] = defaultdict(set)
-            for form, base in self.table.items():
-                reverse[base].add(form)
-            self._forms = reverse
+            self._forms = _reverse_index(self.language)
         lower = lemma.lower()
         return {lower, *self._forms.get(lower, ()), *self._forms.get(self.lemma(lower), ())}

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from qualcode.suggest.lemmas import Lemmatizer
 
 MIN_STEM = 5
+MAX_ENDING = 4
 PHRASE_GAP = 2
 FUZZY_MIN_LENGTH = 7
 FUZZY_CUTOFF = 88.0
@@ -55,6 +56,10 @@ class Term:
     @property
     def weight(self) -> float:
         return WEIGHTS[self.kind]
+
+    @property
+    def word_set(self) -> frozenset[str]:
+        return frozenset(word.text for word in self.words)
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,12 @@ class TermMatcher:
         if length >= MIN_STEM:
             for size in range(MIN_STEM, length + 1):
                 keys.extend(self._prefix.get(word[:size], ()))
-                keys.extend(self._suffix.get(word[-size:], ()))
+                # `*medvirkning` ends a compound that may still take an inflection:
+                # brukermedvirkning, brukermedvirkningen, brukermedvirkningens.
+                for ending in range(0, min(MAX_ENDING, length - size) + 1):
+                    keys.extend(
+                        self._suffix.get(word[length - ending - size : length - ending], ())
+                    )
             if self._infix:
                 for start in range(0, length - MIN_STEM + 1):
                     for end in range(start + MIN_STEM, length + 1):

@@ -1,0 +1,206 @@
+"""Repository functions for codes and codings: what suggest, export, import and evaluate use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select
+from sqlmodel import Session
+
+from qualcode.domain import Role, Status
+from qualcode.storage.tables import CodeRow, CodingRow, DocumentRow, SegmentRow, TurnRow, utcnow
+
+
+@dataclass(frozen=True)
+class TurnRef:
+    """A turn as the suggester and evaluator see it."""
+
+    id: int
+    document_id: int
+    document: str
+    language: str
+    number: int
+    role: str
+    start: int
+    end: int
+    text: str
+
+
+def active_codes(session: Session) -> list[dict[str, Any]]:
+    """The full code dicts of every code not retired, in codebook order."""
+    rows = session.execute(
+        select(CodeRow.data, CodeRow.id)
+        .where(CodeRow.retired.is_(False))
+        .order_by(CodeRow.codebook_id, CodeRow.position, CodeRow.id)
+    ).all()
+    return [dict(data or {}, id=code_id) for data, code_id in rows]
+
+
+def known_code_ids(session: Session) -> set[str]:
+    return set(session.execute(select(CodeRow.id)).scalars())
+
+
+def documents_by_name(
+    session: Session, names: Iterable[str] | None = None
+) -> dict[str, DocumentRow]:
+    query = select(DocumentRow).order_by(DocumentRow.name)
+    if names is not None:
+        query = query.where(DocumentRow.name.in_(list(names)))  # type: ignore[attr-defined]
+    return {row.name: row for row in session.execute(query).scalars()}
+
+
+def turns_of(session: Session, document_ids: Iterable[int]) -> list[TurnRef]:
+    ids = list(document_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(
+            TurnRow.id,
+            TurnRow.document_id,
+            DocumentRow.name,
+            DocumentRow.language,
+            TurnRow.number,
+            TurnRow.role,
+            TurnRow.start,
+            TurnRow.end,
+            TurnRow.text,
+        )
+        .join(DocumentRow, DocumentRow.id == TurnRow.document_id)
+        .where(TurnRow.document_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(DocumentRow.name, TurnRow.number)
+    ).all()
+    return [TurnRef(*row) for row in rows]
+
+
+def decided_pairs(
+    session: Session, document_ids: Iterable[int], coder: str
+) -> set[tuple[int, str]]:
+    """(turn id, code) pairs this coder has accepted or rejected."""
+    ids = list(document_ids)
+    rows = session.execute(
+        select(CodingRow.turn_id, CodingRow.code_id).where(
+            CodingRow.document_id.in_(ids),  # type: ignore[attr-defined]
+            CodingRow.coder == coder,
+            CodingRow.status != Status.SUGGESTED.value,
+        )
+    ).all()
+    return {(turn_id, code) for turn_id, code in rows if turn_id is not None}
+
+
+def decisions(session: Session) -> Iterator[tuple[int, str, str]]:
+    """(turn id, code, status) of every accepted or rejected coding placed on a turn."""
+    rows = session.execute(
+        select(CodingRow.turn_id, CodingRow.code_id, CodingRow.status).where(
+            CodingRow.status != Status.SUGGESTED.value, CodingRow.turn_id.is_not(None)
+        )
+    )
+    yield from rows  # type: ignore[misc]
+
+
+def participant_turns_of_documents(session: Session, document_ids: Iterable[int]) -> list[TurnRef]:
+    return [t for t in turns_of(session, document_ids) if t.role == Role.PARTICIPANT.value]
+
+
+def replace_suggestions(
+    session: Session, document_id: int, coder: str, rows: list[dict[str, Any]]
+) -> None:
+    """Swap this coder's open suggestions in a document for new ones (decisions stay)."""
+    session.execute(
+        delete(CodingRow).where(
+            and_(
+                CodingRow.document_id == document_id,
+                CodingRow.coder == coder,
+                CodingRow.status == Status.SUGGESTED.value,
+            )
+        )
+    )
+    if rows:
+        now = utcnow()
+        session.execute(
+            insert(CodingRow),
+            [
+                {
+                    **row,
+                    "document_id": document_id,
+                    "coder": coder,
+                    "status": Status.SUGGESTED.value,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for row in rows
+            ],
+        )
+
+
+def coding_rows(
+    session: Session, statuses: Iterable[str] | None = None, coder: str | None = None
+) -> list[dict[str, Any]]:
+    """Codings with their document, turn, segment and speaker, for export and evaluation."""
+    query = (
+        select(
+            DocumentRow.name,
+            DocumentRow.text,
+            DocumentRow.language,
+            TurnRow.number,
+            TurnRow.speaker,
+            TurnRow.start,
+            TurnRow.end,
+            SegmentRow.number,
+            CodingRow,
+        )
+        .join(DocumentRow, DocumentRow.id == CodingRow.document_id)
+        .outerjoin(TurnRow, TurnRow.id == CodingRow.turn_id)
+        .outerjoin(SegmentRow, SegmentRow.id == CodingRow.segment_id)
+    )
+    if statuses is not None:
+        query = query.where(CodingRow.status.in_(list(statuses)))  # type: ignore[attr-defined]
+    if coder is not None:
+        query = query.where(CodingRow.coder == coder)
+    results = []
+    for name, text, language, turn, speaker, t_start, t_end, segment, coding in session.execute(
+        query
+    ):
+        if segment is None:
+            segment = 1 if turn is not None else None
+        results.append(
+            {
+                "document": name,
+                "turn": turn,
+                "segment": segment,
+                "start": coding.start,
+                "end": coding.end,
+                "speaker": speaker,
+                "code": coding.code_id,
+                "status": coding.status,
+                "coder": coding.coder,
+                "confidence": coding.confidence,
+                "source": coding.source,
+                "explanation": coding.explanation,
+                "memo": coding.memo,
+                "anchor": coding.anchor,
+                "text": " ".join(
+                    (
+                        text[coding.start : coding.end] if coding.anchor != "lost" else coding.quote
+                    ).split()
+                ),
+                "language": language,
+                "_whole_turn": t_start == coding.start and t_end == coding.end,
+            }
+        )
+    results.sort(
+        key=lambda r: (
+            r["document"],
+            r["turn"] or 0,
+            r["segment"] or 0,
+            r["code"],
+            r["coder"],
+            r["start"],
+        )
+    )
+    return results
+
+
+def count_codings(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(CodingRow)).scalar_one())

@@ -1,0 +1,177 @@
+"""The suggest workflow: codebook terms plus what the project's codings teach, per turn."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from qualcode.errors import QualcodeError
+from qualcode.storage import codings_repo
+from qualcode.suggest.engine import DEFAULT_THRESHOLD, Suggestion, TermSuggester
+from qualcode.suggest.learned import Example, NearestTurns
+from qualcode.suggest.terms import code_specs
+
+# A document counts as worked through once this share of its participant turns has a
+# decision; its other participant turns then teach "none of these codes".
+CODED_DOCUMENT_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class SuggestReport:
+    """What `qualcode suggest` did."""
+
+    documents: int
+    turns: int
+    suggestions: int
+    skipped_decided: int
+    learned_examples: int
+
+
+def combine(
+    term: Suggestion | None, learned_probability: float, learned_note: str, code: str
+) -> Suggestion:
+    """One suggestion from the term evidence and the nearest coded turns."""
+    term_confidence = term.confidence if term else 0.0
+    confidence = 1.0 - (1.0 - term_confidence) * (1.0 - learned_probability)
+    if term and learned_probability > 0.05:
+        return Suggestion(
+            code,
+            round(confidence, 3),
+            "terms+learned",
+            f"{term.explanation}; {learned_note}",
+            term.score,
+        )
+    if term:
+        return term
+    return Suggestion(code, round(confidence, 3), "learned", learned_note)
+
+
+def suggest_project(
+    engine: Engine,
+    coder: str,
+    documents: Sequence[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> SuggestReport:
+    """Write suggestions for the participants' turns; accepted and rejected codings stay."""
+    if not 0.0 <= threshold <= 1.0:
+        raise QualcodeError(f"--threshold {threshold}: give a number between 0 and 1")
+    with Session(engine) as session:
+        codes = codings_repo.active_codes(session)
+        if not codes:
+            raise QualcodeError(
+                "the project has no codebook: run `qualcode codebook use codebooks/impact.yaml`"
+            )
+        chosen = codings_repo.documents_by_name(session, documents)
+        if documents:
+            missing = sorted(set(documents) - set(chosen))
+            if missing:
+                raise QualcodeError(f"--document {missing[0]}: no such document in the project")
+        examples = _examples(session)
+    specs = code_specs({"codes": codes})
+    polarity_known = {spec.id for spec in specs}
+    suggesters: dict[str, TermSuggester] = {}
+    nearest: dict[str, NearestTurns | None] = {}
+    total_turns = total_suggestions = skipped = 0
+    for index, (name, document) in enumerate(chosen.items()):
+        if progress:
+            progress(index, len(chosen), name)
+        assert document.id is not None
+        language = document.language
+        suggester = suggesters.get(language)
+        if suggester is None:
+            suggester = suggesters[language] = TermSuggester(specs, language)
+        if language not in nearest:
+            nearest[language] = NearestTurns.build(
+                [e for e in examples.get(language, []) if e.document != name]
+                + [e for e in examples.get(language, []) if e.document == name]
+            )
+        with Session(engine) as session, session.begin():
+            turns = codings_repo.participant_turns_of_documents(session, [document.id])
+            decided = codings_repo.decided_pairs(session, [document.id], coder)
+            index_for = nearest[language]
+            learned = index_for.votes([t.text for t in turns]) if index_for else []
+            rows = []
+            for position, turn in enumerate(turns):
+                by_code = {s.code: s for s in suggester.suggest(turn.text)}
+                votes = {}
+                if learned:
+                    for vote in learned[position]:
+                        if vote.nearest.document == name and vote.nearest.turn == turn.number:
+                            continue  # a turn does not teach itself
+                        votes.setdefault(vote.code, vote)
+                for code in sorted(set(by_code) | set(votes)):
+                    if code not in polarity_known:
+                        continue
+                    vote = votes.get(code)
+                    note = (
+                        f"similar to {vote.nearest.document} turn {vote.nearest.turn} "
+                        f"({vote.similarity:.2f}), coded {code}"
+                        if vote
+                        else ""
+                    )
+                    suggestion = combine(
+                        by_code.get(code), vote.probability if vote else 0.0, note, code
+                    )
+                    if suggestion.confidence < threshold:
+                        continue
+                    if (turn.id, code) in decided:
+                        skipped += 1
+                        continue
+                    rows.append(
+                        {
+                            "turn_id": turn.id,
+                            "start": turn.start,
+                            "end": turn.end,
+                            "code_id": code,
+                            "confidence": suggestion.confidence,
+                            "source": suggestion.source,
+                            "explanation": suggestion.explanation,
+                        }
+                    )
+            codings_repo.replace_suggestions(session, document.id, coder, rows)
+        total_turns += len(turns)
+        total_suggestions += len(rows)
+    if progress:
+        progress(len(chosen), len(chosen), "")
+    return SuggestReport(
+        len(chosen), total_turns, total_suggestions, skipped, sum(len(v) for v in examples.values())
+    )
+
+
+def _examples(session: Session) -> dict[str, list[Example]]:
+    """Decided turns per language, for the learned suggestions."""
+    accepted: dict[int, set[str]] = defaultdict(set)
+    rejected: dict[int, set[str]] = defaultdict(set)
+    for turn_id, code, status in codings_repo.decisions(session):
+        (accepted if status == "accepted" else rejected)[turn_id].add(code)
+    decided_turns = set(accepted) | set(rejected)
+    if not decided_turns:
+        return {}
+    documents = codings_repo.documents_by_name(session)
+    turns = codings_repo.participant_turns_of_documents(
+        session, [d.id for d in documents.values() if d.id is not None]
+    )
+    per_document: dict[int, list] = defaultdict(list)
+    for turn in turns:
+        per_document[turn.document_id].append(turn)
+    examples: dict[str, list[Example]] = defaultdict(list)
+    for document_turns in per_document.values():
+        decided_here = sum(t.id in decided_turns for t in document_turns)
+        worked_through = decided_here >= CODED_DOCUMENT_SHARE * len(document_turns)
+        for turn in document_turns:
+            if turn.id in decided_turns or worked_through:
+                examples[turn.language].append(
+                    Example(
+                        turn.document,
+                        turn.number,
+                        turn.text,
+                        frozenset(accepted.get(turn.id, ())),
+                        frozenset(rejected.get(turn.id, ())),
+                    )
+                )
+    return examples

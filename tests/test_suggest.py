@@ -1,0 +1,157 @@
+"""Suggestions on crafted sentences: negation, hypotheticals and interviewer turns get none;
+compounds and inflected forms do. Through the CLI, on a real project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcode.suggest.engine import TermSuggester
+from qualcode.suggest.terms import code_specs
+from tests.conftest import Run, jsonl
+
+MINI = Path(__file__).parent / "fixtures" / "suggest" / "mini.yaml"
+
+
+@pytest.fixture(scope="module")
+def specs() -> list:
+    import yaml
+
+    return code_specs(yaml.safe_load(MINI.read_text(encoding="utf-8")))
+
+
+def codes(specs: list, language: str, text: str) -> set[str]:
+    return {s.code for s in TermSuggester(specs, language).suggest(text)}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("da", "Jeg tør ikke mere sige noget til møderne."),
+        ("da", "Det er ikke fordi jeg føler mig tryg, når jeg er der."),
+        ("da", "Jeg har aldrig haft selvtillid til den slags."),
+        ("sv", "Jag vågar inte säga ifrån, inte än."),
+        ("sv", "Det var inte så att jag kände mig trygg där."),
+        ("nb", "Jeg har ingen selvtillit når det gjelder sånt."),
+        ("nn", "Eg har ikkje selvtillit når det gjeld slikt."),
+    ],
+)
+def test_negated_gets_no_suggestion(specs: list, language: str, text: str) -> None:
+    assert "users.empowerment" not in codes(specs, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("da", "Hvis de havde lyttet, så havde jeg nok turdet mere og fået selvtillid."),
+        ("sv", "Om de hade lyssnat hade jag fått mer självförtroende."),
+        ("nb", "Dersom de hadde hørt på oss, ville jeg ha hatt bedre selvtillit."),
+        ("da", "Så ville jeg have følt mig mere tryg."),
+    ],
+)
+def test_hypothetical_gets_no_suggestion(specs: list, language: str, text: str) -> None:
+    assert "users.empowerment" not in codes(specs, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "code"),
+    [
+        ("da", "Nu sidder der to brugerrepræsentanter i styregruppen.",
+         "process.organisational_involvement"),
+        ("sv", "Brukarrepresentanterna fick en egen punkt på dagordningen.",
+         "process.organisational_involvement"),
+        ("nb", "Brukermedvirkningen her har blitt mye bedre.",
+         "process.organisational_involvement"),
+        ("da", "Ventetiden er blevet kortere, og man venter kortere på svar.",
+         "end_users.waiting_times"),
+        ("da", "Jeg har fået en helt anden selvtilliden nu.", "users.empowerment"),
+        ("sv", "Jag känner mig tryggare nu än förut.", "users.empowerment"),
+        ("nb", "Ventetidene har gått ned.", "end_users.waiting_times"),
+    ],
+)
+def test_compound_and_inflected_forms_are_found(
+    specs: list, language: str, text: str, code: str
+) -> None:
+    assert code in codes(specs, language, text)
+
+
+def test_not_only_is_not_a_negation(specs: list) -> None:
+    assert "users.empowerment" in codes(specs, "da", "Det er ikke bare det, jeg tør mere nu.")
+
+
+def test_suggestion_has_confidence_source_and_reason(specs: list) -> None:
+    [suggestion] = TermSuggester(specs, "da").suggest("Jeg tør mere nu, og jeg har selvtillid.")
+    assert suggestion.code == "users.empowerment"
+    assert 0.0 < suggestion.confidence < 1.0
+    assert suggestion.source == "terms"
+    assert '"tør mere"' in suggestion.explanation and "selvtillid" in suggestion.explanation
+
+
+TRANSCRIPT = (
+    "I: Tør du mere nu, og har du fået selvtillid?\n\n"
+    "B: Ja, jeg tør mere nu. Og ventetiden er blevet kortere.\n\n"
+    "I: Hvad med brugerrepræsentanterne?\n\n"
+    "B: Jeg tør ikke mere sige noget, hvis jeg skal være ærlig.\n"
+)
+
+
+@pytest.fixture
+def coded_project(tmp_path: Path, run: Run) -> Run:
+    path = tmp_path / "da-crafted.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    assert run("import", str(path)).exit_code == 0
+    assert run("codebook", "use", str(MINI)).exit_code == 0
+    return run
+
+
+def test_suggest_through_the_cli(coded_project: Run) -> None:
+    run = coded_project
+    result = run("suggest")
+    assert result.exit_code == 0, result.stderr
+    rows = jsonl(run("export", "codings", "--status", "suggested").stdout)
+    assert {(r["turn"], r["code"]) for r in rows} == {
+        (2, "users.empowerment"),
+        (2, "end_users.waiting_times"),
+    }
+    for row in rows:
+        assert row["status"] == "suggested" and row["source"] == "terms"
+        assert 0 < row["confidence"] <= 1 and row["explanation"].startswith("matched")
+
+
+def test_resuggest_keeps_decisions(coded_project: Run, tmp_path: Path) -> None:
+    run = coded_project
+    assert run("suggest").exit_code == 0
+    decision = tmp_path / "decision.jsonl"
+    decision.write_text(
+        '{"document": "da-crafted.txt", "turn": 2, "code": "users.empowerment", '
+        '"status": "rejected"}\n',
+        encoding="utf-8",
+    )
+    coder = jsonl(run("export", "codings").stdout)[0]["coder"]
+    assert run("import", "codings", str(decision), "--coder", coder).exit_code == 0
+    assert run("suggest").exit_code == 0
+    rows = jsonl(run("export", "codings").stdout)
+    assert [(r["code"], r["status"]) for r in rows] == [
+        ("end_users.waiting_times", "suggested"),
+        ("users.empowerment", "rejected"),
+    ]
+
+
+def test_suggest_without_codebook_is_one_line(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    run("import", str(path))
+    result = run("suggest")
+    assert result.exit_code == 1 and "codebook use" in result.stderr
+
+
+def test_suggest_opens_no_socket(coded_project: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the suggest path tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert coded_project("suggest").exit_code == 0
