@@ -127,6 +127,12 @@ def init(context: Context, directory: Path | None) -> None:
 @click.option(
     "--replace", is_flag=True, help="Re-import changed files, re-anchoring their codings."
 )
+@click.option(
+    "--coder",
+    "codings_coder",
+    metavar="NAME",
+    help="With `import codings`: whose codings these are (default: as in the file).",
+)
 @pass_context
 def import_(
     context: Context,
@@ -135,9 +141,19 @@ def import_(
     attributes: tuple[str, ...],
     interviewers: tuple[str, ...],
     replace: bool,
+    codings_coder: str | None,
 ) -> None:
-    """Import transcripts (txt, md, docx, odt, vtt, srt; folders recursively)."""
+    """Import transcripts (txt, md, docx, odt, vtt, srt; folders recursively).
+
+    `qualcode import codings FILE` reads codings (JSON Lines, CSV or gold files) instead.
+    """
     from qualcode.services import ImportOptions
+
+    if paths and str(paths[0]) == "codings" and not paths[0].exists():
+        if len(paths) != 2:
+            raise click.UsageError("usage: qualcode import codings FILE [--coder NAME]")
+        _import_codings(context, paths[1], codings_coder)
+        return
 
     parsed_attributes = _parse_attributes(attributes)
     project = context.open()
@@ -351,6 +367,198 @@ def demo(context: Context, directory: Path | None) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.option(
+    "--document",
+    "documents",
+    multiple=True,
+    metavar="NAME",
+    help="Only this document (repeatable); default: all.",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    metavar="X",
+    help="Lowest confidence to keep (default 0.3).",
+)
+@pass_context
+def suggest(context: Context, documents: tuple[str, ...], threshold: float | None) -> None:
+    """Suggest codes for the participants' turns (your accepted/rejected codings stay)."""
+    from qualcode.suggest.engine import DEFAULT_THRESHOLD
+    from qualcode.suggesting import suggest_project
+
+    project = context.open()
+    with _progress_bar(0) as progress:
+        report = suggest_project(
+            project.engine,
+            context.coder,
+            list(documents) or None,
+            DEFAULT_THRESHOLD if threshold is None else threshold,
+            progress,
+        )
+    click.echo(
+        f"{report.suggestions} suggestions for {report.turns} participant turns in "
+        f"{report.documents} documents (coder {context.coder}; learned from "
+        f"{report.learned_examples} decided turns; {report.skipped_decided} already decided)"
+    )
+
+
+@export.command("codings")
+@click.option(
+    "--status",
+    type=click.Choice(["suggested", "accepted", "rejected", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option("--coder", "coder_filter", metavar="NAME", help="Only this coder's codings.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output.")
+@pass_context
+def export_codings(
+    context: Context, status: str, coder_filter: str | None, fmt: str, output: str | None
+) -> None:
+    """Codings as JSON Lines or CSV, sorted so the file diffs well in git."""
+    from qualcode.codings_io import export_rows, write_csv, write_jsonl
+    from qualcode.output import open_output
+
+    rows = export_rows(context.open().engine, status, coder_filter)
+    with open_output(output) as out:
+        (write_csv if fmt == "csv" else write_jsonl)(rows, out)
+
+
+@cli.command("import-codings", hidden=True)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--coder", "coder_override", metavar="NAME")
+@pass_context
+def import_codings_alias(context: Context, file: Path, coder_override: str | None) -> None:
+    """Same as `import codings`."""
+    _import_codings(context, file, coder_override)
+
+
+def _import_codings(context: Context, file: Path, coder_override: str | None) -> None:
+    from qualcode.codings_io import import_codings
+
+    if not file.is_file():
+        raise QualcodeError("no such file", path=str(file))
+    report = import_codings(context.open().engine, file, coder_override, context.coder)
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.conflicts)} conflicts"
+    )
+    for conflict in report.conflicts:
+        click.echo(f"conflict: {conflict}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--gold",
+    "gold",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A gold file or a folder of *.gold.jsonl files.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["suggested", "accepted", "all"]),
+    default="all",
+    show_default=True,
+    help="Which codings count as predictions (all: both).",
+)
+@click.option("--coder", "coder_filter", metavar="NAME", help="Only this coder's codings.")
+@click.option("--threshold", type=float, default=None, help="Ignore suggestions below this.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True
+)
+@pass_context
+def evaluate(
+    context: Context,
+    gold: Path,
+    status: str,
+    coder_filter: str | None,
+    threshold: float | None,
+    fmt: str,
+) -> None:
+    """Precision, recall and F1 per code against gold files, beside the name-search baseline."""
+    from qualcode.evaluation import Evaluation
+    from qualcode.evaluation import evaluate as run_evaluation
+
+    result = run_evaluation(context.open().engine, gold, status, coder_filter, threshold)
+    rows = []
+    for code in sorted(set(result.per_code) | set(result.baseline_per_code)):
+        ours, base = result.per_code.get(code), result.baseline_per_code.get(code)
+        rows.append(
+            [
+                code,
+                (ours.tp + ours.fn) if ours else (base.tp + base.fn if base else 0),
+                *(_prf(ours)),
+                *(_prf(base)),
+            ]
+        )
+    micro, base_micro = (
+        Evaluation.micro(result.per_code),
+        Evaluation.micro(result.baseline_per_code),
+    )
+    rows.append(["micro", micro.tp + micro.fn, *_prf(micro), *_prf(base_micro)])
+    rows.append(
+        [
+            "macro",
+            "",
+            *Evaluation.macro(result.per_code),
+            *Evaluation.macro(result.baseline_per_code),
+        ]
+    )
+    for language in sorted(result.per_language):
+        ours = result.per_language[language]
+        base = result.baseline_per_language[language]
+        rows.append([f"micro {language}", ours.tp + ours.fn, *_prf(ours), *_prf(base)])
+    header = [
+        "code",
+        "gold",
+        "precision",
+        "recall",
+        "f1",
+        "baseline precision",
+        "baseline recall",
+        "baseline f1",
+    ]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([f"{v:.3f}" if isinstance(v, float) else v for v in row])
+        return
+    click.echo(
+        f"{len(result.documents)} documents, {result.turns} turns; "
+        f"codings: {status}" + (f", coder {coder_filter}" if coder_filter else "")
+    )
+    click.echo(
+        f"{'code':45s} {'gold':>5s}   {'P':>5s} {'R':>5s} {'F1':>5s}   "
+        f"{'base P':>6s} {'base R':>6s} {'base F1':>7s}"
+    )
+    for row in rows:
+        if row[0] == "micro":
+            click.echo("-" * 92)
+        values = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row[2:]]
+        click.echo(
+            f"{row[0]:45s} {row[1]!s:>5s}   {values[0]:>5s} {values[1]:>5s} "
+            f"{values[2]:>5s}   {values[3]:>6s} {values[4]:>6s} {values[5]:>7s}"
+        )
+
+
+def _prf(counts: Any) -> tuple[float, float, float]:
+    if counts is None:
+        return (0.0, 0.0, 0.0)
+    return (counts.precision, counts.recall, counts.f1)
+
+
 def main() -> None:
     """Entry point of the `qualcode` console script."""
     cli.main(prog_name="qualcode")
+
+
+from qualcode.cli_codebook import codebook as _codebook_group  # noqa: E402
+
+cli.add_command(_codebook_group)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from qualcode.errors import QualcodeError
 from qualcode.storage import codings_repo
-from qualcode.suggest.engine import DEFAULT_THRESHOLD, Suggestion, TermSuggester
+from qualcode.suggest.engine import DEFAULT_THRESHOLD, Suggestion, TermRecord, TermSuggester
 from qualcode.suggest.learned import Example, NearestTurns
 from qualcode.suggest.terms import code_specs
 
@@ -85,6 +85,7 @@ def suggest_project(
         suggester = suggesters.get(language)
         if suggester is None:
             suggester = suggesters[language] = TermSuggester(specs, language)
+            suggester.reliability = term_reliability(suggester, examples.get(language, []))
         if language not in nearest:
             nearest[language] = NearestTurns.build(
                 [e for e in examples.get(language, []) if e.document != name]
@@ -143,6 +144,24 @@ def suggest_project(
     )
 
 
+def term_reliability(
+    suggester: TermSuggester, examples: Sequence[Example]
+) -> dict[tuple[str, str], TermRecord]:
+    """How each term's matches fared on the decided turns: accepted, or left / rejected."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for example in examples:
+        for code, terms in suggester.matched_terms(example.text).items():
+            if (
+                code not in example.accepted
+                and code not in example.rejected
+                and (not example.complete)
+            ):
+                continue
+            for term in terms:
+                counts[(code, term)][0 if code in example.accepted else 1] += 1
+    return {key: TermRecord(a, o) for key, (a, o) in counts.items()}
+
+
 def _examples(session: Session) -> dict[str, list[Example]]:
     """Decided turns per language, for the learned suggestions."""
     accepted: dict[int, set[str]] = defaultdict(set)
@@ -161,8 +180,8 @@ def _examples(session: Session) -> dict[str, list[Example]]:
         per_document[turn.document_id].append(turn)
     examples: dict[str, list[Example]] = defaultdict(list)
     for document_turns in per_document.values():
-        decided_here = sum(t.id in decided_turns for t in document_turns)
-        worked_through = decided_here >= CODED_DOCUMENT_SHARE * len(document_turns)
+        coded_here = sum(t.id in accepted for t in document_turns)
+        worked_through = coded_here >= max(3, CODED_DOCUMENT_SHARE * len(document_turns))
         for turn in document_turns:
             if turn.id in decided_turns or worked_through:
                 examples[turn.language].append(
@@ -172,6 +191,7 @@ def _examples(session: Session) -> dict[str, list[Example]]:
                         turn.text,
                         frozenset(accepted.get(turn.id, ())),
                         frozenset(rejected.get(turn.id, ())),
+                        complete=worked_through or turn.id in accepted,
                     )
                 )
     return examples

@@ -38,6 +38,7 @@ _MARKERS: dict[str, frozenset[str]] = {
     ),
 }
 _SHARED_DA_NB: frozenset[str] = frozenset()
+_LANGDETECT_SAMPLE = 4_000  # characters: plenty for the family, and 50x faster than all
 _SCANDINAVIAN = frozenset({"da", "sv", "no", "nb", "nn"})
 
 
@@ -52,9 +53,8 @@ class LanguageGuess:
 
 def detect_language(text: str) -> LanguageGuess:
     """The language of a transcript's text (participants' speech works best)."""
-    sample = text[:200_000]
-    counts = _marker_counts(sample)
-    family = _langdetect_family(sample)
+    counts = _marker_counts(text[:50_000])
+    family = _langdetect_family(text[:_LANGDETECT_SAMPLE])
     if family is None:
         best = max(counts, key=lambda k: counts[k])
         return LanguageGuess(best if counts[best] else "und", 0.5, "markers")

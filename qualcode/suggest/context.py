@@ -42,8 +42,13 @@ _DENYING_CAUSE = frozenset(
     {"fordi", "för", "for", "at", "att", "sådan", "sånn", "slik", "så", "som", "likt"}
 )
 CONDITIONALS = frozenset({"hvis", "dersom", "om", "ifall", "viss", "såfremt", "såframt"})
-_COUNTERFACTUAL_MODALS = frozenset({"ville", "skulle", "kunne", "hadde", "havde"})
-_COUNTERFACTUAL_PERFECT = frozenset({"have", "ha", "haft", "hatt", "havt"})
+# "Would have": Danish and Norwegian `ville have / ville ha(tt)`, Swedish `skulle ha(ft)`.
+# Not Danish or Norwegian `skulle have` / `kunne have`, which mostly voice a real need
+# ("vi skulle have lidt hjælp"), nor Swedish `ville ha`, which means "wanted".
+_COUNTERFACTUAL = {
+    "sv": (frozenset({"skulle"}), frozenset({"ha", "haft"})),
+    "default": (frozenset({"ville", "vilde"}), frozenset({"have", "ha", "haft", "hatt", "havt"})),
+}
 
 NEGATION_BEFORE = 4
 NEGATION_AFTER = 2
@@ -79,7 +84,7 @@ def is_negated(
     return False
 
 
-def is_hypothetical(tokens: Sequence[Token], first: int) -> bool:
+def is_hypothetical(tokens: Sequence[Token], first: int, language: str = "da") -> bool:
     """The match sits in a sentence that opens with a condition ("hvis de havde lyttet,
     så ...") or in a clause with a counterfactual modal ("så ville jeg have turdet")."""
     sentence = tokens[first].sentence
@@ -94,9 +99,8 @@ def is_hypothetical(tokens: Sequence[Token], first: int) -> bool:
     clause_words = [t.lower for t in tokens if t.clause == clause]
     if clause_words and clause_words[0] in CONDITIONALS - {"om"}:
         return True
+    modals, perfect = _COUNTERFACTUAL.get(language, _COUNTERFACTUAL["default"])
     for index, word in enumerate(clause_words):
-        if word in _COUNTERFACTUAL_MODALS and any(
-            w in _COUNTERFACTUAL_PERFECT for w in clause_words[index + 1 : index + 4]
-        ):
+        if word in modals and any(w in perfect for w in clause_words[index + 1 : index + 4]):
             return True
     return False

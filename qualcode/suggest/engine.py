@@ -36,13 +36,53 @@ def calibrated(score: float) -> float:
     return 1.0 / (1.0 + math.exp(-(slope * score + intercept)))
 
 
+RELIABILITY_PRIOR = 0.4
+RELIABILITY_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class TermRecord:
+    """How often a code's term matched a decided turn that did (or did not) get the code."""
+
+    accepted: int = 0
+    other: int = 0
+
+    def factor(self) -> float:
+        """Multiplier for the confidence: above 1 when the project keeps accepting this
+        term's suggestions, below 1 when it keeps leaving them (Beta prior at 0.4)."""
+        precision = (self.accepted + RELIABILITY_PRIOR * RELIABILITY_WEIGHT) / (
+            self.accepted + self.other + RELIABILITY_WEIGHT
+        )
+        return precision / RELIABILITY_PRIOR
+
+
 class TermSuggester:
     """Suggests codes from codebook terms for turns in one language."""
 
-    def __init__(self, codes: Iterable[CodeSpec], language: str) -> None:
+    def __init__(
+        self,
+        codes: Iterable[CodeSpec],
+        language: str,
+        reliability: dict[tuple[str, str], TermRecord] | None = None,
+    ) -> None:
         self.language = language
         self.codes = {code.id: code for code in codes}
         self.matcher = TermMatcher.build(self.codes.values(), language)
+        self.reliability = reliability or {}
+
+    def matched_terms(self, text: str) -> dict[str, set[str]]:
+        """Code -> texts of its terms found in `text`, not negated or hypothetical."""
+        tokens = tokenize(text)
+        found: dict[str, set[str]] = defaultdict(set)
+        if not tokens:
+            return found
+        for hit in self.matcher.find([t.lower for t in tokens], [t.sentence for t in tokens]):
+            if is_negated(tokens, hit.first, hit.last, hit.term.word_set):
+                continue
+            if is_hypothetical(tokens, hit.first, self.language):
+                continue
+            found[hit.term.code].add(hit.term.text)
+        return found
 
     def suggest(self, text: str) -> list[Suggestion]:
         """Codes for a participant's turn, strongest first (no threshold applied)."""
@@ -55,7 +95,7 @@ class TermSuggester:
             reason = None
             if is_negated(tokens, hit.first, hit.last, hit.term.word_set):
                 reason = "negated"
-            elif is_hypothetical(tokens, hit.first):
+            elif is_hypothetical(tokens, hit.first, self.language):
                 reason = "hypothetical"
             by_code[hit.term.code].append((hit, reason))
         suggestions = []
@@ -100,4 +140,13 @@ class TermSuggester:
                 }
             )
             explanation += "; also " + ", ".join(notes[:2])
-        return Suggestion(code, round(calibrated(score), 3), "terms", explanation, score)
+        confidence = calibrated(score)
+        records = [(self.reliability[(code, t)], t) for t in best if (code, t) in self.reliability]
+        if records:
+            record, term = max(records, key=lambda pair: pair[0].factor())
+            confidence = min(0.99, confidence * record.factor())
+            explanation += (
+                f'; in this project "{term}" led to {code} {record.accepted} of '
+                f"{record.accepted + record.other} times"
+            )
+        return Suggestion(code, round(confidence, 3), "terms", explanation, score)

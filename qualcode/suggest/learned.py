@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 NEIGHBOURS = 7
 MIN_SIMILARITY = 0.12
+# Below this, a neighbour is named in the explanation but does not raise the confidence:
+# on small projects, loosely similar turns vote more noise than signal.
+VOTING_SIMILARITY = 0.3
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Example:
     text: str
     accepted: frozenset[str]
     rejected: frozenset[str] = frozenset()
+    complete: bool = True  # the coder worked through this turn: unlisted codes do not apply
 
 
 @dataclass(frozen=True)
@@ -94,10 +98,10 @@ def _vote(neighbours: list[tuple[float, Example]]) -> list[LearnedVote]:
             support[code] = support.get(code, 0.0) - similarity
     votes = []
     for code, weight in support.items():
-        if weight <= 0 or code not in best:
+        if code not in best:
             continue
-        # Shrink towards 0 when even the nearest neighbour is not very similar.
-        closeness = min(1.0, best[code][0] / 0.35)
+        weight = max(weight, 0.0)
+        closeness = 1.0 if best[code][0] >= VOTING_SIMILARITY else 0.0
         probability = (weight / total) * closeness
         votes.append(LearnedVote(code, probability, best[code][1], best[code][0]))
     votes.sort(key=lambda v: (-v.probability, v.code))

@@ -23,6 +23,12 @@ PHRASE_GAP = 2
 FUZZY_MIN_LENGTH = 7
 FUZZY_CUTOFF = 88.0
 
+# Words of spoken Scandinavian that sit inside a phrase without changing it.
+FILLERS = frozenset(
+    "øh øhm æh eh ehm öh hm mm altså alltså liksom lissom typ ju jo nok vel ba sgu "
+    "egentlig egentligen faktisk faktiskt".split()
+)
+
 WEIGHTS = {"phrase": 1.0, "word": 0.8, "stem": 0.7, "name": 0.9, "fuzzy": 0.5}
 
 
@@ -153,9 +159,13 @@ class TermMatcher:
         for position, pattern in enumerate(words):
             key = (term_id, position)
             if pattern.kind == "word":
-                for form in self.lemmatizer.forms(pattern.text):
-                    self._by_form[form].append(key)
-                self._by_lemma[self.lemmatizer.lemma(pattern.text)].append(key)
+                # A token matches when it is the term itself, or its lemma is the term or
+                # the term's lemma: every inflected form, without expanding the table.
+                self._by_form[pattern.text].append(key)
+                self._by_lemma[pattern.text].append(key)
+                lemma = self.lemmatizer.lemma(pattern.text)
+                if lemma != pattern.text:
+                    self._by_lemma[lemma].append(key)
                 if len(pattern.text) >= FUZZY_MIN_LENGTH:
                     self._fuzzy_targets.setdefault(pattern.text, []).append(key)
             else:
@@ -170,7 +180,7 @@ class TermMatcher:
         keys: list[tuple[int, int]] = []
         keys.extend(self._by_form.get(word, ()))
         lemma = self.lemmatizer.lemma(word)
-        if lemma != word or not keys:
+        if lemma != word:
             keys.extend(self._by_lemma.get(lemma, ()))
         length = len(word)
         if length >= MIN_STEM:
@@ -216,7 +226,8 @@ class TermMatcher:
                 if len(term.words) == 1:
                     hits.append(Hit(term, index, index, fuzzy))
                     continue
-                last = self._extend(term_id, len(term.words), index, at, sentences)
+                lengths = [len(word.text) for word in term.words]
+                last = self._extend(term_id, lengths, index, at, sentences, words)
                 if last is not None:
                     hits.append(Hit(term, index, last, fuzzy))
         return hits
@@ -224,20 +235,26 @@ class TermMatcher:
     @staticmethod
     def _extend(
         term_id: int,
-        length: int,
+        lengths: Sequence[int],
         index: int,
         at: Sequence[set[tuple[int, int]]],
         sentences: Sequence[int],
+        words: Sequence[str],
     ) -> int | None:
         current = index
-        for position in range(1, length):
-            limit = min(len(at), current + 2 + PHRASE_GAP)
-            for candidate in range(current + 1, limit):
-                if sentences[candidate] != sentences[index]:
-                    return None
+        for position in range(1, len(lengths)):
+            gap = PHRASE_GAP if lengths[position] >= 4 else 0  # short words stay adjacent
+            candidate = current + 1
+            skipped = 0
+            while candidate < len(at) and sentences[candidate] == sentences[index]:
                 if (term_id, position) in at[candidate]:
                     current = candidate
                     break
+                if words[candidate] not in FILLERS:  # "sitter liksom i väggarna"
+                    skipped += 1
+                    if skipped > gap:
+                        return None
+                candidate += 1
             else:
                 return None
         return current
