@@ -48,6 +48,12 @@ def main() -> None:
     parser.add_argument("--codebook", default=str(REPO / "codebooks" / "impact.yaml"))
     parser.add_argument("--show", choices=["fn", "fp", "all", "none"], default="none")
     parser.add_argument("--code", default=None)
+    parser.add_argument(
+        "--no-context",
+        dest="context",
+        action="store_false",
+        help="Ignore the interviewer's question before each answer.",
+    )
     args = parser.parse_args()
     specs = code_specs(yaml.safe_load(Path(args.codebook).read_text(encoding="utf-8")))
     names = {s.id: s.names for s in specs}
@@ -63,14 +69,19 @@ def main() -> None:
             continue
         suggester = suggesters.setdefault(language, TermSuggester(specs, language))
         name_language = "nb" if language == "nn" else language
+        question = None
         for line in gold.read_text(encoding="utf-8").splitlines():
             turn = json.loads(line)
             if is_interviewer_label(turn["speaker"] or ""):
+                question = turn["text"]
                 continue
             expected = set(turn["codes"])
             suggestions = [
-                s for s in suggester.suggest(turn["text"]) if s.confidence >= args.threshold
+                s
+                for s in suggester.suggest(turn["text"], question if args.context else None)
+                if s.confidence >= args.threshold
             ]
+            question = None
             predicted = {s.code for s in suggestions}
             lowered = turn["text"].lower()
             named = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -92,13 +93,15 @@ def suggest_project(
                 + [e for e in examples.get(language, []) if e.document == name]
             )
         with Session(engine) as session, session.begin():
-            turns = codings_repo.participant_turns_of_documents(session, [document.id])
+            every_turn = codings_repo.turns_of(session, [document.id])
+            questions = _questions(every_turn)
+            turns = [t for t in every_turn if t.role == "participant"]
             decided = codings_repo.decided_pairs(session, [document.id], coder)
             index_for = nearest[language]
             learned = index_for.votes([t.text for t in turns]) if index_for else []
             rows = []
             for position, turn in enumerate(turns):
-                by_code = {s.code: s for s in suggester.suggest(turn.text)}
+                by_code = {s.code: s for s in suggester.suggest(turn.text, questions.get(turn.id))}
                 votes = {}
                 if learned:
                     for vote in learned[position]:
@@ -142,6 +145,15 @@ def suggest_project(
     return SuggestReport(
         len(chosen), total_turns, total_suggestions, skipped, sum(len(v) for v in examples.values())
     )
+
+
+def _questions(turns: Sequence[codings_repo.TurnRef]) -> dict[int, str]:
+    """Participant turn id -> the interviewer's turn right before it, if there is one."""
+    questions: dict[int, str] = {}
+    for before, turn in pairwise(turns):
+        if before.role == "interviewer" and turn.role == "participant":
+            questions[turn.id] = before.text
+    return questions
 
 
 def term_reliability(

@@ -1,0 +1,106 @@
+"""Fit the confidence calibration of term suggestions on the development corpus.
+
+Every term suggestion (no threshold) on the participant turns of the held-out half of
+corpora/ (even-numbered files, whose text the term lists were not tuned on) is labelled
+right or wrong against the gold codes; a logistic regression of that label on the raw term
+score gives the (slope, intercept) for `qualcode.suggest.engine.CALIBRATION`. The script
+prints the fit and a reliability table (confidence bucket -> share of right suggestions),
+with the calibration currently in the code and with the new fit.
+
+    python bench/calibrate.py [--split heldout|tune|all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from qualcode.ingest.labels import is_interviewer_label  # noqa: E402
+from qualcode.suggest import engine  # noqa: E402
+from qualcode.suggest.terms import code_specs  # noqa: E402
+
+
+def samples(split: str) -> tuple[np.ndarray, np.ndarray]:
+    specs = code_specs(yaml.safe_load((REPO / "codebooks" / "impact.yaml").read_text("utf-8")))
+    suggesters: dict[str, engine.TermSuggester] = {}
+    scores, right = [], []
+    for gold in sorted((REPO / "corpora").rglob("*.gold.jsonl")):
+        number = int(re.match(r"[a-z]+-(\d+)", gold.name).group(1))  # type: ignore[union-attr]
+        if split != "all" and (number % 2 == 1) != (split == "tune"):
+            continue
+        language = gold.name[:2]
+        suggester = suggesters.setdefault(language, engine.TermSuggester(specs, language))
+        for line in gold.read_text(encoding="utf-8").splitlines():
+            turn = json.loads(line)
+            if is_interviewer_label(turn["speaker"] or ""):
+                continue
+            for suggestion in suggester.suggest(turn["text"]):
+                scores.append(suggestion.score)
+                right.append(suggestion.code in turn["codes"])
+    return np.array(scores), np.array(right, dtype=float)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Logistic regression of y on x by Newton's method (two parameters)."""
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(a * x + b)))
+        w = p * (1 - p)
+        gradient = np.array([np.sum((y - p) * x), np.sum(y - p)])
+        hessian = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(2), gradient)
+        a, b = a + step[0], b + step[1]
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return float(a), float(b)
+
+
+def table(x: np.ndarray, y: np.ndarray, slope: float, intercept: float) -> list[str]:
+    confidence = 1 / (1 + np.exp(-(slope * x + intercept)))
+    lines = []
+    for low in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        high = {0.0: 0.3, 0.8: 1.01}.get(low, low + 0.1)
+        mask = (confidence >= low) & (confidence < high)
+        if mask.any():
+            lines.append(
+                f"  {low:.1f}-{min(high, 1.0):.1f}: {int(mask.sum()):4d} suggestions, "
+                f"mean confidence {confidence[mask].mean():.2f}, "
+                f"right {y[mask].mean():.2f}"
+            )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", default="heldout", choices=["heldout", "tune", "all"])
+    args = parser.parse_args()
+    x, y = samples(args.split)
+    print(f"{len(x)} term suggestions on the {args.split} split, {y.mean():.2f} right")
+    current = engine.CALIBRATION
+    print(f"current calibration {current}:")
+    print("\n".join(table(x, y, *current)))
+    slope, intercept = fit(x, y)
+    print(f"fitted calibration ({slope:.2f}, {intercept:.2f}):")
+    print("\n".join(table(x, y, slope, intercept)))
+    loss = -np.mean(
+        y * np.log(1 / (1 + np.exp(-(slope * x + intercept))))
+        + (1 - y) * np.log(1 - 1 / (1 + np.exp(-(slope * x + intercept))))
+    )
+    print(
+        f"log loss {loss:.3f} (a constant {y.mean():.2f} would give "
+        f"{-(y.mean() * math.log(y.mean()) + (1 - y.mean()) * math.log(1 - y.mean())):.3f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
