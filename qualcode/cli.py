@@ -83,7 +83,12 @@ def cli(ctx: click.Context, project: str | None, db: str | None, coder: str | No
     ctx.obj = Context(project, db, coder)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from qualcode.tui.launch import run_tui
+
+            run_tui(ctx.obj)
+        else:
+            click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -553,6 +558,15 @@ def _prf(counts: Any) -> tuple[float, float, float]:
         return (0.0, 0.0, 0.0)
     return (counts.precision, counts.recall, counts.f1)
 
+
+
+@cli.command()
+@pass_context
+def tui(context: Context) -> None:
+    """Open the coding workbench (the project here, or a start screen without one)."""
+    from qualcode.tui.launch import run_tui
+
+    run_tui(context)
 
 def main() -> None:
     """Entry point of the `qualcode` console script."""
