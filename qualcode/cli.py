@@ -350,9 +350,18 @@ def export_segments(context: Context, output: str | None, unit: str) -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_context
 def demo(context: Context, directory: Path | None) -> None:
-    """Build a project from the bundled sample corpus in DIRECTORY and summarise it."""
+    """Build a project from the bundled sample corpus in DIRECTORY and summarise it.
+
+    Imports the transcripts, loads the bundled codebooks, suggests codes and compares the
+    suggestions with the corpus's gold codings.
+    """
     from qualcode.bundled import bundled_dir
+    from qualcode.codebook.reconcile import use_codebooks
+    from qualcode.evaluation import Evaluation
+    from qualcode.evaluation import evaluate as run_evaluation
     from qualcode.services import ImportOptions, Project
+    from qualcode.suggest.engine import DEFAULT_THRESHOLD
+    from qualcode.suggesting import suggest_project
 
     root = (directory or Path("qualcode-sample")).resolve()
     project = Project.create(root, context.database_url)
@@ -365,9 +374,29 @@ def demo(context: Context, directory: Path | None) -> None:
     for outcome in failed:
         click.echo(f"qualcode: {outcome.message}", err=True)
     click.echo(f"imported {len(outcomes) - len(failed)} transcripts from the sample corpus")
+    codebooks = bundled_dir("codebooks")
+    for line in use_codebooks(
+        project.engine, [codebooks / f"{n}.yaml" for n in ("impact", "levels", "participation")]
+    ):
+        click.echo(line)
+    report = suggest_project(project.engine, context.coder, None, DEFAULT_THRESHOLD)
+    click.echo(f"{report.suggestions} suggestions for {report.turns} participant turns")
     context.project_dir = str(root)
-    ctx = click.get_current_context()
-    ctx.invoke(documents, fmt="table")
+    click.get_current_context().invoke(documents, fmt="table")
+    result = run_evaluation(project.engine, corpus, "suggested", context.coder)
+    click.echo("suggestions against the gold codings (turn level):")
+    total = Evaluation.micro(result.per_code)
+    base = Evaluation.micro(result.baseline_per_code)
+    click.echo(
+        f"  all: precision {total.precision:.2f}, recall {total.recall:.2f}, "
+        f"F1 {total.f1:.2f} (code-name search: F1 {base.f1:.2f})"
+    )
+    for language, counts in sorted(result.per_language.items()):
+        click.echo(
+            f"  {language}:  precision {counts.precision:.2f}, recall "
+            f"{counts.recall:.2f}, F1 {counts.f1:.2f}"
+        )
+    click.echo(f"next: cd {root} && qualcode   (the coding workbench)")
     if failed:
         sys.exit(1)
 
@@ -559,7 +588,6 @@ def _prf(counts: Any) -> tuple[float, float, float]:
     return (counts.precision, counts.recall, counts.f1)
 
 
-
 @cli.command()
 @pass_context
 def tui(context: Context) -> None:
@@ -567,6 +595,7 @@ def tui(context: Context) -> None:
     from qualcode.tui.launch import run_tui
 
     run_tui(context)
+
 
 def main() -> None:
     """Entry point of the `qualcode` console script."""

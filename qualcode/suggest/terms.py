@@ -29,6 +29,15 @@ FILLERS = frozenset(
     "egentlig egentligen faktisk faktiskt".split()
 )
 
+# Frequent words that make poor anchors for a phrase search.
+COMMON_WORDS = frozenset(
+    "jeg jag eg du han hun hon ho vi me de dei dem der det den som har have ha hade havde "
+    "hadde var være vara vere blive bli bliver blir blev ble blei vart kan kunne skal skulle "
+    "vil ville ikke inte ikkje ingen noget något noko nogen någon nokon meget mycket mye "
+    "mykje også ogsa også og och at att å til till for för med på om af av fra från frå "
+    "men så sånn sådan slik bare bara berre godt bra fint mere mer meir".split()
+)
+
 WEIGHTS = {"phrase": 1.0, "word": 0.8, "stem": 0.7, "name": 0.9, "fuzzy": 0.5}
 
 
@@ -100,6 +109,10 @@ def code_specs(codebook: dict) -> list[CodeSpec]:
     return specs
 
 
+# Per word type: every (term, word position) it matches, the anchors among them, fuzzily?
+Entry = tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...], bool]
+
+
 @dataclass
 class TermMatcher:
     """All terms of a set of codes for one language, indexed for fast token lookup."""
@@ -113,6 +126,11 @@ class TermMatcher:
     _suffix: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     _infix: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     _fuzzy_words: list[str] = field(default_factory=list)
+    _lengths: list[tuple[int, ...]] = field(default_factory=list)
+    _anchors: list[int] = field(default_factory=list)
+    _entries: dict[str, tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...], bool]] = (
+        field(default_factory=dict)
+    )
     _fuzzy_targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _cache: dict[str, tuple[tuple[tuple[int, int], ...], bool]] = field(default_factory=dict)
 
@@ -156,6 +174,13 @@ class TermMatcher:
             kind = "stem" if words[0].kind != "word" else "word"
         term_id = len(self.terms)
         self.terms.append(Term(code, text, tuple(words), kind))
+        self._lengths.append(tuple(len(word.text) for word in words))
+        self._anchors.append(
+            max(
+                range(len(words)),
+                key=lambda i: (words[i].text not in COMMON_WORDS, len(words[i].text), -i),
+            )
+        )
         for position, pattern in enumerate(words):
             key = (term_id, position)
             if pattern.kind == "word":
@@ -214,47 +239,90 @@ class TermMatcher:
         return result
 
     def find(self, words: Sequence[str], sentences: Sequence[int]) -> list[Hit]:
-        """Every term occurrence in a token list (lower-cased words and their sentence)."""
-        found = [self.lookup(word) for word in words]
-        at: list[set[tuple[int, int]]] = [set(keys) for keys, _ in found]
+        """Every term occurrence in a token list (lower-cased words and their sentence).
+
+        A phrase is tried only where its anchor (its longest word) occurs, then matched
+        outwards from there; common short words never start a search.
+        """
+        entries = [self._entry(word) for word in words]
+        keysets = [entry[0] for entry in entries]
         hits: list[Hit] = []
-        for index, (keys, fuzzy) in enumerate(found):
-            for term_id, position in keys:
-                if position:
-                    continue
+        for index, (_, triggers, fuzzy) in enumerate(entries):
+            for term_id, position in triggers:
                 term = self.terms[term_id]
                 if len(term.words) == 1:
                     hits.append(Hit(term, index, index, fuzzy))
                     continue
-                lengths = [len(word.text) for word in term.words]
-                last = self._extend(term_id, lengths, index, at, sentences, words)
-                if last is not None:
-                    hits.append(Hit(term, index, last, fuzzy))
+                span = self._around(term_id, position, index, keysets, sentences, words)
+                if span is not None:
+                    hits.append(Hit(term, span[0], span[1], fuzzy))
         return hits
 
-    @staticmethod
-    def _extend(
+    def _entry(
+        self, word: str
+    ) -> tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...], bool]:
+        entry = self._entries.get(word)
+        if entry is None:
+            keys, fuzzy = self.lookup(word)
+            triggers = tuple(k for k in keys if k[1] == self._anchors[k[0]])
+            entry = (frozenset(keys), triggers, fuzzy)
+            self._entries[word] = entry
+        return entry
+
+    def _around(
+        self,
         term_id: int,
-        lengths: Sequence[int],
+        anchor: int,
         index: int,
-        at: Sequence[set[tuple[int, int]]],
+        keysets: Sequence[frozenset[tuple[int, int]]],
+        sentences: Sequence[int],
+        words: Sequence[str],
+    ) -> tuple[int, int] | None:
+        """First and last token of the phrase whose anchor word is at `index`, if it is there."""
+        lengths = self._lengths[term_id]
+        first = index
+        for position in range(anchor - 1, -1, -1):
+            found = self._step(
+                term_id, position, first, -1, lengths[position + 1], keysets, sentences, words
+            )
+            if found is None:
+                return None
+            first = found
+        last = index
+        for position in range(anchor + 1, len(lengths)):
+            found = self._step(
+                term_id, position, last, 1, lengths[position], keysets, sentences, words
+            )
+            if found is None:
+                return None
+            last = found
+        return first, last
+
+    @staticmethod
+    def _step(
+        term_id: int,
+        position: int,
+        start: int,
+        direction: int,
+        next_length: int,
+        keysets: Sequence[frozenset[tuple[int, int]]],
         sentences: Sequence[int],
         words: Sequence[str],
     ) -> int | None:
-        current = index
-        for position in range(1, len(lengths)):
-            gap = PHRASE_GAP if lengths[position] >= 4 else 0  # short words stay adjacent
-            candidate = current + 1
-            skipped = 0
-            while candidate < len(at) and sentences[candidate] == sentences[index]:
-                if (term_id, position) in at[candidate]:
-                    current = candidate
-                    break
-                if words[candidate] not in FILLERS:  # "sitter liksom i väggarna"
-                    skipped += 1
-                    if skipped > gap:
-                        return None
-                candidate += 1
-            else:
-                return None
-        return current
+        """The token of phrase word `position` next to `start` in `direction`, if any.
+
+        Up to PHRASE_GAP other words may come between (none before a short word), and
+        fillers ("liksom", "øh") never count.
+        """
+        gap = PHRASE_GAP if next_length >= 4 else 0
+        skipped = 0
+        candidate = start + direction
+        while 0 <= candidate < len(keysets) and sentences[candidate] == sentences[start]:
+            if (term_id, position) in keysets[candidate]:
+                return candidate
+            if words[candidate] not in FILLERS:
+                skipped += 1
+                if skipped > gap:
+                    return None
+            candidate += direction
+        return None
