@@ -159,6 +159,16 @@ def import_(
             raise click.UsageError("usage: qualcode import codings FILE [--coder NAME]")
         _import_codings(context, paths[1], codings_coder)
         return
+    projects = [p for p in paths if p.suffix.lower() == ".qdpx"]
+    if projects:
+        if len(projects) != len(paths):
+            raise click.UsageError("import a .qdpx project on its own, not with transcripts")
+        from qualcode.refi.project_import import import_qdpx
+
+        for path in projects:
+            for line in import_qdpx(context.open().engine, path, context.coder):
+                click.echo(line)
+        return
 
     parsed_attributes = _parse_attributes(attributes)
     project = context.open()
@@ -438,6 +448,23 @@ def suggest(context: Context, documents: tuple[str, ...], threshold: float | Non
     )
 
 
+@export.command("qdpx")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE.qdpx",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@pass_context
+def export_qdpx_command(context: Context, output: Path) -> None:
+    """The whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA."""
+    from qualcode.refi.project_export import export_qdpx
+
+    for line in export_qdpx(context.open().engine, output):
+        click.echo(line)
+
+
 @export.command("codings")
 @click.option(
     "--status",
@@ -580,6 +607,272 @@ def evaluate(
             f"{row[0]:45s} {row[1]!s:>5s}   {values[0]:>5s} {values[1]:>5s} "
             f"{values[2]:>5s}   {values[3]:>6s} {values[4]:>6s} {values[5]:>7s}"
         )
+
+
+def _matrix_options(function: F) -> F:
+    """Options shared by `matrix` and `quotes`."""
+    for option in reversed(
+        [
+            click.option(
+                "--rows",
+                type=click.Choice(["target", "code", "theme"]),
+                default="target",
+                show_default=True,
+            ),
+            click.option(
+                "--cols",
+                default="document",
+                show_default=True,
+                metavar="DIM",
+                help="document, language, speaker or a case attribute.",
+            ),
+            click.option(
+                "--count",
+                type=click.Choice(["segments", "documents"]),
+                default="segments",
+                show_default=True,
+            ),
+            click.option(
+                "--status",
+                type=click.Choice(["accepted", "suggested", "all"]),
+                default="accepted",
+                show_default=True,
+            ),
+            click.option(
+                "--coder", "coder_filter", metavar="NAME", help="Only this coder's codings."
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@_matrix_options
+@click.option(
+    "--polarity",
+    type=click.Choice(["positive", "negative"]),
+    default="positive",
+    show_default=True,
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "md", "xlsx", "svg"]),
+    help="xlsx holds both polarities as sheets; svg is a heatmap.",
+)
+@click.option(
+    "--quotes",
+    "with_quotes",
+    is_flag=True,
+    help="Framework matrix: each cell lists its quotes (csv or md).",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output.")
+@click.option("--delimiter", type=click.Choice([",", ";"]), default=",", show_default=True)
+@click.option("--bom", is_flag=True, help="Start the CSV with a byte-order mark (Excel).")
+@pass_context
+def matrix(
+    context: Context,
+    polarity: str,
+    rows: str,
+    cols: str,
+    count: str,
+    status: str,
+    coder_filter: str | None,
+    fmt: str,
+    with_quotes: bool,
+    output: str | None,
+    delimiter: str,
+    bom: bool,
+) -> None:
+    """Positive or negative impact matrix: who is affected x cases."""
+    from dataclasses import replace
+
+    from qualcode.aggregate import MatrixSpec
+    from qualcode.aggregate import matrix as compute
+    from qualcode.aggregate import quotes as all_quotes
+    from qualcode.export import matrices as writers
+    from qualcode.output import open_output
+
+    engine = context.open().engine
+    spec = MatrixSpec(polarity, rows, cols, count, status, coder_filter)
+    result = compute(engine, spec)
+    if fmt == "xlsx":
+        if not output or output == "-":
+            raise QualcodeError("--format xlsx needs -o FILE.xlsx")
+        other = "negative" if polarity == "positive" else "positive"
+        both = [result, compute(engine, replace(spec, polarity=other))]
+        both.sort(key=lambda m: m.spec.polarity != "positive")
+        writers.write_xlsx(both, Path(output))
+        click.echo(f"wrote the positive and negative matrices to {output}")
+        return
+    table = (
+        writers.framework_rows(result, all_quotes(engine, spec)) if with_quotes else result.table()
+    )
+    with open_output(output, bom=bom and fmt == "csv") as out:
+        if fmt == "csv":
+            writers.write_csv(table, out, delimiter)
+        elif fmt == "md":
+            writers.write_markdown(table, out)
+        elif fmt == "svg":
+            writers.write_svg(result, out)
+        else:
+            _print_table(table, out)
+
+
+def _print_table(table: list[list[Any]], out: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    header, *body = table
+    rendered = Table(box=None, pad_edge=False)
+    for index, name in enumerate(header):
+        rendered.add_column(str(name), justify="left" if index == 0 else "right")
+    for row in body:
+        rendered.add_row(*(str(v) for v in row))
+    natural = sum(max(len(str(row[i])) for row in table) + 2 for i in range(len(header)))
+    Console(file=out, width=None if out.isatty() else natural + 4).print(rendered)
+
+
+@cli.command()
+@_matrix_options
+@click.option(
+    "--polarity",
+    type=click.Choice(["positive", "negative"]),
+    default=None,
+    help="Default: the code's own with --code, else positive.",
+)
+@click.option("--row", "row_value", metavar="VALUE", help="A row of the matrix (e.g. users).")
+@click.option("--code", "code_value", metavar="ID", help="Shorthand for --rows code --row ID.")
+@click.option("--col", "column_value", metavar="VALUE", help="A column (e.g. a document name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv", "md"]),
+    default="table",
+    show_default=True,
+)
+@click.option("-o", "--output", metavar="FILE")
+@pass_context
+def quotes(
+    context: Context,
+    polarity: str,
+    rows: str,
+    cols: str,
+    count: str,
+    status: str,
+    coder_filter: str | None,
+    row_value: str | None,
+    code_value: str | None,
+    column_value: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """The quotes behind a matrix cell, row or column."""
+    from qualcode.aggregate import MatrixSpec
+    from qualcode.aggregate import quotes as find_quotes
+    from qualcode.export import matrices as writers
+    from qualcode.output import open_output
+
+    if code_value:
+        rows, row_value = "code", code_value
+        from qualcode.coding import CodingService
+
+        known = CodingService(context.open().engine, context.coder).codes()
+        if code_value not in known:
+            raise QualcodeError(f"--code {code_value}: no such code in the project")
+        if polarity is None:
+            polarity = known[code_value].polarity
+        if polarity == "neutral":
+            raise QualcodeError(f"--code {code_value} is neutral: it is in no impact matrix")
+    spec = MatrixSpec(polarity or "positive", rows, cols, count, status, coder_filter)
+    found = find_quotes(context.open().engine, spec, row_value, column_value)
+    records = [
+        {
+            "document": q.document,
+            "turn": q.turn,
+            "speaker": q.speaker,
+            "code": q.code,
+            "coder": q.coder,
+            rows: q.row,
+            cols: q.column,
+            "text": q.text,
+        }
+        for q in found
+    ]
+    with open_output(output) as out:
+        if fmt == "jsonl":
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        table = [
+            list(records[0].keys())
+            if records
+            else ["document", "turn", "speaker", "code", "coder", rows, cols, "text"]
+        ]
+        table += [list(r.values()) for r in records]
+        if fmt == "csv":
+            writers.write_csv(table, out)
+        elif fmt == "md":
+            writers.write_markdown(table, out)
+        else:
+            if not records:
+                out.write("no quotes\n")
+            for q in found:
+                where = f"{q.document} turn {q.turn}" if q.turn else q.document
+                out.write(f"{where} ({q.speaker or '?'}) [{q.code}, {q.coder}]\n  {q.text}\n")
+
+
+@cli.command()
+@click.option(
+    "--within", type=click.Choice(["segment", "document"]), default="segment", show_default=True
+)
+@click.option(
+    "--status",
+    type=click.Choice(["accepted", "suggested", "all"]),
+    default="accepted",
+    show_default=True,
+)
+@click.option("--coder", "coder_filter", metavar="NAME")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True
+)
+@click.option("-o", "--output", metavar="FILE")
+@pass_context
+def cooccurrence(
+    context: Context,
+    within: str,
+    status: str,
+    coder_filter: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Code x code: how many segments (or documents) carry both codes."""
+    from qualcode.aggregate import cooccurrence as compute
+    from qualcode.export import matrices as writers
+    from qualcode.output import open_output
+
+    result = compute(context.open().engine, within, status, coder_filter)
+    table: list[list[Any]] = [["code", *result.codes]]
+    for code in result.codes:
+        table.append(
+            [
+                code,
+                *(
+                    result.counts.get((code, other), 0) if other != code else ""
+                    for other in result.codes
+                ),
+            ]
+        )
+    with open_output(output) as out:
+        if fmt == "csv":
+            writers.write_csv(table, out)
+        elif not result.codes:
+            out.write("no two codes share a " + within + "\n")
+        else:
+            _print_table(table, out)
 
 
 def _prf(counts: Any) -> tuple[float, float, float]:
