@@ -15,7 +15,6 @@ from sqlalchemy import (
     Engine,
     String,
     and_,
-    cast,
     func,
     literal,
     select,
@@ -83,17 +82,15 @@ class Matrix:
 
 
 def _unit(count: str) -> Any:
-    """The counted unit: a segment (a turn, or a sentence in it) or a document."""
+    """The counted unit as an integer: a document, or a segment (a turn coded as a whole
+    and each sentence coded on its own are different segments; a coding whose place was
+    lost on re-import is a unit of its own)."""
     if count == "documents":
         return CodingRow.document_id
     return func.coalesce(
-        cast(CodingRow.turn_id, String)
-        + literal(":")
-        + cast(func.coalesce(CodingRow.segment_id, 0), String),
-        literal("d")
-        + cast(CodingRow.document_id, String)
-        + literal("@")
-        + cast(CodingRow.start, String),
+        CodingRow.segment_id * 2,
+        CodingRow.turn_id * 2 + 1,
+        -CodingRow.id,
     )
 
 
@@ -190,15 +187,27 @@ def matrix(engine: Engine, spec: MatrixSpec) -> Matrix:
                 q.base(row, col, func.count(func.distinct(unit))).group_by(row, col)
             )
         }
-        row_totals = {
-            str(r): int(n)
-            for r, n in session.execute(q.base(row, func.count(func.distinct(unit))).group_by(row))
-        }
         column_totals = {
             str(c): int(n)
             for c, n in session.execute(q.base(col, func.count(func.distinct(unit))).group_by(col))
         }
-        total = int(session.execute(q.base(func.count(func.distinct(unit)))).scalar_one() or 0)
+        # Each unit lies in exactly one column (a segment in one turn of one document; a
+        # document has one language and one value per attribute), so a row's total is the
+        # sum of its cells and the grand total the sum of the columns'. Not so for
+        # documents by speaker: a document has many speakers.
+        if spec.count == "documents" and spec.cols == "speaker":
+            row_totals = {
+                str(r): int(n)
+                for r, n in session.execute(
+                    q.base(row, func.count(func.distinct(unit))).group_by(row)
+                )
+            }
+            total = int(session.execute(q.base(func.count(func.distinct(unit)))).scalar_one() or 0)
+        else:
+            row_totals = {}
+            for (r, _), n in cells.items():
+                row_totals[r] = row_totals.get(r, 0) + n
+            total = sum(column_totals.values())
         columns = _column_values(session, spec, q.attribute)
     rows = list(q.row_order)
     for r, _ in cells:

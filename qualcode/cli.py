@@ -875,6 +875,101 @@ def cooccurrence(
             _print_table(table, out)
 
 
+@cli.command()
+@click.option(
+    "--coders",
+    "coders",
+    multiple=True,
+    metavar="NAME",
+    help="The coders to compare (repeat, or give several: --coders anna --coders bo).",
+)
+@click.option("--code", "codes", multiple=True, metavar="ID", help="Only this code (repeatable).")
+@click.option(
+    "--unit",
+    type=click.Choice(["turn", "segment"]),
+    default="turn",
+    show_default=True,
+    help="Compare turns, or sentences within turns.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True
+)
+@click.option(
+    "--disagreements",
+    "show",
+    type=int,
+    default=20,
+    show_default=True,
+    help="How many disagreements to list under the table.",
+)
+@click.argument("more_coders", nargs=-1, metavar="")
+@pass_context
+def agreement(
+    context: Context,
+    coders: tuple[str, ...],
+    codes: tuple[str, ...],
+    unit: str,
+    fmt: str,
+    show: int,
+    more_coders: tuple[str, ...],
+) -> None:
+    """Agreement between coders: observed agreement, Cohen's kappa, Krippendorff's alpha."""
+    from qualcode.agreement import agreement as compute
+
+    chosen = [*coders, *more_coders]
+    report = compute(
+        context.open().engine, chosen or None, list(codes) or None, unit, limit=max(show, 0)
+    )
+    rows = [*report.per_code, report.overall]
+
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:.3f}"
+
+    header = ["code", "units", "observed agreement", "Cohen's kappa", "Krippendorff's alpha"]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            if row is not None:
+                writer.writerow(
+                    [
+                        row.code,
+                        row.units,
+                        number(row.observed),
+                        number(row.kappa),
+                        number(row.alpha),
+                    ]
+                )
+        return
+    click.echo(
+        f"coders: {', '.join(report.coders)}; unit: {unit}; a code applied (1) or "
+        "not (0) per unit; documents each coder has coded"
+    )
+    click.echo(
+        f"{header[0]:45s} {header[1]:>6s} {header[2]:>19s} {header[3]:>14s} {header[4]:>21s}"
+    )
+    for row in rows:
+        if row is None:
+            continue
+        if row.code == "overall":
+            click.echo("-" * 109)
+        kappa = number(row.kappa) if len(report.coders) == 2 else "(2 coders)"
+        click.echo(
+            f"{row.code:45s} {row.units:>6d} {number(row.observed):>19s} "
+            f"{kappa:>14s} {number(row.alpha):>21s}"
+        )
+    if report.disagreements and show:
+        click.echo(f"\ndisagreements to discuss (first {len(report.disagreements)}):")
+        for item in report.disagreements:
+            where = f"{item.document} turn {item.turn}" + (
+                f" sentence {item.segment}" if unit == "segment" else ""
+            )
+            click.echo(
+                f"{where}: {item.code} by {', '.join(item.applied_by)}, not by "
+                f"{', '.join(item.not_by)}\n  {item.text}"
+            )
+
+
 def _prf(counts: Any) -> tuple[float, float, float]:
     if counts is None:
         return (0.0, 0.0, 0.0)

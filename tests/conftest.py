@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +26,57 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+# Set by .ci/run, which starts a real PostgreSQL server: modules marked `backends` then run
+# their tests against PostgreSQL as well as against SQLite.
+POSTGRES_URL = os.environ.get("QUALCODE_TEST_POSTGRES_URL")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "backends: run against SQLite and PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
+        names = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+        metafunc.parametrize("backend", names, indirect=True, scope="function")
+
+
 @pytest.fixture
-def project(tmp_path: Path, runner: CliRunner) -> Path:
-    """A new, empty project folder."""
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@contextlib.contextmanager
+def database_url(backend: str) -> Iterator[str | None]:
+    """None for SQLite (the project's own file); a fresh PostgreSQL database otherwise."""
+    if backend == "sqlite":
+        yield None
+        return
+    assert POSTGRES_URL is not None
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(POSTGRES_URL)
+    name = f"qc_test_{uuid.uuid4().hex[:12]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def project(tmp_path: Path, runner: CliRunner, backend: str) -> Iterator[Path]:
+    """A new, empty project folder (on the test's database backend)."""
     root = tmp_path / "project"
-    result = runner.invoke(cli, ["init", str(root)])
-    assert result.exit_code == 0, result.output
-    return root
+    with database_url(backend) as url:
+        args = ["--db", url] if url else []
+        result = runner.invoke(cli, [*args, "init", str(root)])
+        assert result.exit_code == 0, result.output
+        yield root
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from sqlmodel import Session
 from qualcode.storage.tables import CodebookRow, CodeRow, CodingRow, DocumentRow
 from tests.conftest import Run
 
+pytestmark = pytest.mark.backends
+
 FIXTURES = Path(__file__).parent / "fixtures" / "codebook"
 SHIPPED = Path(__file__).resolve().parents[1] / "codebooks"
 
@@ -24,7 +26,9 @@ def book(tmp_path: Path) -> Path:
 
 
 def session_for(project: Path) -> Session:
-    return Session(create_engine(f"sqlite:///{project / 'qualcode.db'}"))
+    from qualcode.project import load_config
+
+    return Session(create_engine(load_config(project).database_url))
 
 
 def codes(project: Path) -> dict[str, CodeRow]:

@@ -12,6 +12,8 @@ from qualcode.services import Project
 from tests.conftest import Run, jsonl
 from tests.test_suggest import MINI, TRANSCRIPT
 
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture
 def service(tmp_path: Path, run: Run, project: Path) -> CodingService:
@@ -32,8 +34,11 @@ def test_accept_reject_add_and_undo(service: CodingService, run: Run) -> None:
     second = service.set_status(suggestions[1].id, Status.REJECTED)
     added = service.add(turn, document.id, "process.organisational_involvement")
     rows = {(r["code"], r["status"]) for r in jsonl(run("export", "codings").stdout)}
-    assert rows == {("users.empowerment", "accepted"), ("end_users.waiting_times", "rejected"),
-                    ("process.organisational_involvement", "accepted")}
+    assert rows == {
+        ("users.empowerment", "accepted"),
+        ("end_users.waiting_times", "rejected"),
+        ("process.organisational_involvement", "accepted"),
+    }
     for record in (added, second, first):
         service.undo(record)
     rows = {(r["code"], r["status"]) for r in jsonl(run("export", "codings").stdout)}
@@ -45,8 +50,9 @@ def test_accept_above_threshold_and_memo(service: CodingService, run: Run) -> No
     turn = document.turns[1]
     record = service.accept_above(turn, 0.5)
     accepted = [r for r in jsonl(run("export", "codings").stdout) if r["status"] == "accepted"]
-    assert len(accepted) == len([s for s in turn.open_suggestions("anna")
-                                 if (s.confidence or 0) >= 0.5])
+    assert len(accepted) == len(
+        [s for s in turn.open_suggestions("anna") if (s.confidence or 0) >= 0.5]
+    )
     service.undo(record)
     memo = service.set_memo(document.id, turn, "Tydeligt eksempel på mod.")
     assert service.open_document("da-crafted.txt").turns[1].memo == "Tydeligt eksempel på mod."

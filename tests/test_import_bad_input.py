@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import CORPORA, Run, jsonl
 
+pytestmark = pytest.mark.backends
+
 GOOD = "I: Hvordan gik det?\nB: Det gik godt, vi blev hørt.\n"
 
 

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import CORPORA, SHARED, Run, jsonl
 
+pytestmark = pytest.mark.backends
+
 DANISH = (
     "Interview 7\nDato: 3. april 2025\n\n"
     "I: Hvordan har du oplevet brugerrådet?\n\n"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run, jsonl
+
+pytestmark = pytest.mark.backends
 
 FIRST = (
     "I: Hvordan var det i brugerrådet?\n\n"

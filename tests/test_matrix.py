@@ -8,20 +8,23 @@ import io
 import json
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import REPO, Run, jsonl
+from tests.conftest import POSTGRES_URL, REPO, Run, database_url, jsonl
 
 CODEBOOK = REPO / "codebooks" / "impact.yaml"
 SPEAKERS = ["B", "D1", "D2", "Lise"]
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """One generated project for the module: 6 documents, 400 random codings."""
+@pytest.fixture(scope="module", params=["sqlite", *(["postgresql"] if POSTGRES_URL else [])])
+def generated(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Run]:
+    """One generated project per backend: 6 documents, 400 random codings."""
     from click.testing import CliRunner
 
     from qualcode.cli import cli
@@ -29,13 +32,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Run:
     tmp_path = tmp_path_factory.mktemp("matrix")
     root = tmp_path / "project"
     runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    with database_url(request.param) as url:
+        args = ["--db", url] if url else []
+        assert runner.invoke(cli, [*args, "init", str(root)]).exit_code == 0
 
-    def invoke(*args: str) -> object:
-        return runner.invoke(cli, ["--project", str(root), *args])
+        def invoke(*args: str) -> object:
+            return runner.invoke(cli, ["--project", str(root), *args])
 
-    build_project(invoke, tmp_path)  # type: ignore[arg-type]
-    return invoke  # type: ignore[return-value]
+        build_project(invoke, tmp_path)  # type: ignore[arg-type]
+        yield invoke  # type: ignore[misc]
 
 
 def build_project(run: Run, tmp_path: Path, seed: int = 3) -> None:

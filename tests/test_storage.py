@@ -55,4 +55,11 @@ def test_a_project_from_the_first_version_opens_after_upgrade(tmp_path: Path) ->
     upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM documents")).scalar() == "a.txt"
+    backups = list(tmp_path.glob("old.db.before-*.bak"))
+    assert len(backups) == 1  # the file as it was, copied before the migration
+    old = create_engine(f"sqlite:///{backups[0]}")
+    with old.connect() as connection:
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        )
     assert "codings" in inspect(create_engine(f"sqlite:///{tmp_path / 'old.db'}")).get_table_names()

@@ -11,6 +11,8 @@ from qualcode.suggest.engine import TermSuggester
 from qualcode.suggest.terms import code_specs
 from tests.conftest import Run, jsonl
 
+pytestmark = pytest.mark.backends
+
 MINI = Path(__file__).parent / "fixtures" / "suggest" / "mini.yaml"
 
 
@@ -57,14 +59,26 @@ def test_hypothetical_gets_no_suggestion(specs: list, language: str, text: str) 
 @pytest.mark.parametrize(
     ("language", "text", "code"),
     [
-        ("da", "Nu sidder der to brugerrepræsentanter i styregruppen.",
-         "process.organisational_involvement"),
-        ("sv", "Brukarrepresentanterna fick en egen punkt på dagordningen.",
-         "process.organisational_involvement"),
-        ("nb", "Brukermedvirkningen her har blitt mye bedre.",
-         "process.organisational_involvement"),
-        ("da", "Ventetiden er blevet kortere, og man venter kortere på svar.",
-         "end_users.waiting_times"),
+        (
+            "da",
+            "Nu sidder der to brugerrepræsentanter i styregruppen.",
+            "process.organisational_involvement",
+        ),
+        (
+            "sv",
+            "Brukarrepresentanterna fick en egen punkt på dagordningen.",
+            "process.organisational_involvement",
+        ),
+        (
+            "nb",
+            "Brukermedvirkningen her har blitt mye bedre.",
+            "process.organisational_involvement",
+        ),
+        (
+            "da",
+            "Ventetiden er blevet kortere, og man venter kortere på svar.",
+            "end_users.waiting_times",
+        ),
         ("da", "Jeg har fået en helt anden selvtilliden nu.", "users.empowerment"),
         ("sv", "Jag känner mig tryggare nu än förut.", "users.empowerment"),
         ("nb", "Ventetidene har gått ned.", "end_users.waiting_times"),

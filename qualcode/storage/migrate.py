@@ -44,8 +44,33 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
             f"the database is at schema version {current}, newer than this qualcode knows: "
             "upgrade qualcode"
         )
+    if current is not None:
+        backup_before_migration(engine, current, target or "head")
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     return True
+
+
+def backup_before_migration(engine: Engine, current: str, target: str) -> Path | None:
+    """Copy an SQLite project file (online backup API) before its schema changes."""
+    if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
+        return None
+    source = Path(engine.url.database)
+    if not source.exists():
+        return None
+    destination = source.with_name(f"{source.name}.before-{target}.bak")
+    return sqlite_backup(source, destination)
+
+
+def sqlite_backup(source: Path, destination: Path) -> Path:
+    """A consistent copy of a live SQLite database, readable by its owner only."""
+    import os
+    import sqlite3
+
+    fd = os.open(destination, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    with sqlite3.connect(source) as live, sqlite3.connect(destination) as copy:
+        live.backup(copy)
+    return destination

@@ -123,6 +123,11 @@ class CodingRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("document_id", "start", "end", "code_id", "coder"),
         Index("ix_codings_code_status", "code_id", "status"),
+        # Covers the matrix and agreement queries, so they read the index, not the table.
+        Index(
+            "ix_codings_aggregate",
+            "status", "code_id", "document_id", "turn_id", "segment_id", "coder",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
