@@ -970,6 +970,76 @@ def agreement(
             )
 
 
+@cli.command()
+@click.argument("destination", required=False, type=click.Path(path_type=Path))
+@pass_context
+def backup(context: Context, destination: Path | None) -> None:
+    """A consistent copy of the project's SQLite database (safe while others work in it)."""
+    from datetime import datetime
+
+    from qualcode.storage.migrate import sqlite_backup
+
+    project = context.open()
+    url = project.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise QualcodeError(
+            "backup copies SQLite projects; for PostgreSQL use pg_dump on the server"
+        )
+    source = Path(url.database)
+    if destination is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        destination = source.with_name(f"{source.stem}-backup-{stamp}.db")
+    elif destination.is_dir():
+        destination = destination / f"{source.stem}-backup.db"
+    if not destination.parent.is_dir():
+        raise QualcodeError("the folder to write into does not exist", path=str(destination))
+    sqlite_backup(source, destination)
+    click.echo(f"backed up {source} to {destination}")
+
+
+@cli.command()
+@click.option(
+    "--key",
+    "key_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Name -> placeholder key (JSON), kept outside the project; reused if it exists.",
+)
+@click.option(
+    "--names",
+    "names_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file with more names to replace, one per line.",
+)
+@click.option("--name", "names", multiple=True, metavar="NAME", help="A name to replace.")
+@click.option("--document", "documents", multiple=True, metavar="NAME")
+@pass_context
+def pseudonymise(
+    context: Context,
+    key_file: Path,
+    names_file: Path | None,
+    names: tuple[str, ...],
+    documents: tuple[str, ...],
+) -> None:
+    """Replace speaker names and listed names with stable placeholders (P01, [NAME-01])."""
+    from qualcode.pseudonymise import pseudonymise as run_pseudonymise
+
+    listed = list(names)
+    if names_file is not None:
+        listed += [
+            line.strip()
+            for line in names_file.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+    project = context.open()
+    report = run_pseudonymise(project.engine, key_file, listed, documents, project.config.root)
+    click.echo(
+        f"pseudonymised {report.documents} documents: {report.replacements} "
+        f"replacements, {report.new_names} new names in the key {report.key_file} "
+        "(keep it apart from the project)"
+    )
+
+
 def _prf(counts: Any) -> tuple[float, float, float]:
     if counts is None:
         return (0.0, 0.0, 0.0)
