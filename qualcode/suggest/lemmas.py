@@ -35,6 +35,116 @@ _NYNORSK_ENDINGS = (
 )
 
 
+# Frequent verb forms that the lookup tables file under another word ("tog" -> "toga",
+# "tør" -> "tø", "taget" -> "tag"): these lemmas are added to the table's, not put in place
+# of them, so the noun readings still match too.
+EXTRA_LEMMAS: dict[str, dict[str, str]] = {
+    "da": {
+        "tog": "tage",
+        "taget": "tage",
+        "lavet": "lave",
+        "fundet": "finde",
+        "holdt": "holde",
+        "hørt": "høre",
+        "tør": "turde",
+        "turde": "turde",
+        "turdet": "turde",
+        "talte": "tale",
+        "lod": "lade",
+        "ladet": "lade",
+        "satte": "sætte",
+        "sat": "sætte",
+        "valgt": "vælge",
+        "valgte": "vælge",
+        "bedt": "bede",
+        "bad": "bede",
+        "mødt": "møde",
+        "mødte": "møde",
+        "lært": "lære",
+        "lærte": "lære",
+        "delt": "dele",
+        "delte": "dele",
+    },
+    "sv": {
+        "tog": "ta",
+        "tagit": "ta",
+        "fick": "få",
+        "vågade": "våga",
+        "vågat": "våga",
+        "vågar": "våga",
+        "satt": "sitta",
+        "suttit": "sitta",
+        "lade": "lägga",
+        "la": "lägga",
+        "lagt": "lägga",
+        "valde": "välja",
+        "valt": "välja",
+        "bad": "be",
+        "bett": "be",
+        "mötte": "möta",
+        "mött": "möta",
+        "lärde": "lära",
+        "lärt": "lära",
+        "delade": "dela",
+    },
+    "nb": {
+        "tør": "tørre",
+        "turte": "tørre",
+        "torde": "tørre",
+        "turt": "tørre",
+        "sett": "se",
+        "blitt": "bli",
+        "satt": "sitte",
+        "sittet": "sitte",
+        "la": "legge",
+        "lagt": "legge",
+        "valgte": "velge",
+        "valgt": "velge",
+        "ba": "be",
+        "bedt": "be",
+        "møtte": "møte",
+        "lærte": "lære",
+        "lært": "lære",
+        "delte": "dele",
+        "delt": "dele",
+        "tok": "ta",
+    },
+}
+# Nynorsk forms of the same verbs, mapped to the Bokmål lemmas its terms list.
+EXTRA_LEMMAS["nn"] = {
+    **EXTRA_LEMMAS["nb"],
+    "fekk": "få",
+    "gjekk": "gå",
+    "sa": "si",
+    "sagt": "si",
+    "høyrde": "høre",
+    "høyrt": "høre",
+    "tok": "ta",
+    "teke": "ta",
+    "vart": "bli",
+    "vorte": "bli",
+    "blei": "bli",
+    "kjende": "kjenne",
+    "kjent": "kjenne",
+    "visste": "vite",
+    "veit": "vite",
+    "forstod": "forstå",
+    "forstått": "forstå",
+    "snakka": "snakke",
+    "spurde": "spørre",
+    "spurt": "spørre",
+    "hjelpte": "hjelpe",
+    "fann": "finne",
+    "funne": "finne",
+    "gjorde": "gjøre",
+    "gjort": "gjøre",
+    "kom": "komme",
+    "kome": "komme",
+    "var": "være",
+    "vore": "være",
+}
+
+
 def _data_dir() -> Path:
     import spacy_lookups_data
 
@@ -118,6 +228,10 @@ class Lemmatizer:
         self.language = language
         self.table = lemma_table(language)
         self._forms: dict[str, set[str]] | None = None
+
+    def extra_lemma(self, word: str) -> str | None:
+        """A second lemma for a frequent verb form the table files under another word."""
+        return EXTRA_LEMMAS.get(self.language, {}).get(word.lower())
 
     def lemma(self, word: str) -> str:
         """The lemma of a word (lower-cased); the word itself when the table lacks it."""

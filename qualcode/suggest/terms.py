@@ -188,9 +188,12 @@ class TermMatcher:
                 # the term's lemma: every inflected form, without expanding the table.
                 self._by_form[pattern.text].append(key)
                 self._by_lemma[pattern.text].append(key)
-                lemma = self.lemmatizer.lemma(pattern.text)
-                if lemma != pattern.text:
-                    self._by_lemma[lemma].append(key)
+                for lemma in (
+                    self.lemmatizer.lemma(pattern.text),
+                    self.lemmatizer.extra_lemma(pattern.text),
+                ):
+                    if lemma and lemma != pattern.text:
+                        self._by_lemma[lemma].append(key)
                 if len(pattern.text) >= FUZZY_MIN_LENGTH:
                     self._fuzzy_targets.setdefault(pattern.text, []).append(key)
             else:
@@ -207,6 +210,9 @@ class TermMatcher:
         lemma = self.lemmatizer.lemma(word)
         if lemma != word:
             keys.extend(self._by_lemma.get(lemma, ()))
+        extra = self.lemmatizer.extra_lemma(word)
+        if extra is not None and extra != lemma:
+            keys.extend(self._by_lemma.get(extra, ()))
         length = len(word)
         if length >= MIN_STEM:
             for size in range(MIN_STEM, length + 1):
