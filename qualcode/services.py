@@ -16,6 +16,7 @@ from qualcode.domain import DocumentSummary, Role
 from qualcode.errors import ImportFailed, QualcodeError, StorageError
 from qualcode.ingest.language import SUPPORTED, detect_language
 from qualcode.ingest.readers import collect_files, read_source
+from qualcode.ingest.rows import sentence_rows, turn_row
 from qualcode.ingest.source import SourceText
 from qualcode.ingest.transcript import ParsedTranscript, ParsedTurn, assign_roles, parse_transcript
 from qualcode.project import ProjectConfig, find_project_root, load_config, write_config
@@ -139,8 +140,8 @@ class Project:
                     existing.language,
                 )
         language, how = _language_of(parsed.turns, options.language)
-        turns = [_turn_row(number, turn) for number, turn in enumerate(parsed.turns, start=1)]
-        segments = _sentence_rows(language, source.text, parsed.turns)
+        turns = [turn_row(number, turn) for number, turn in enumerate(parsed.turns, start=1)]
+        segments = sentence_rows(language, source.text, parsed.turns)
         document = {
             "name": name,
             "source_path": str(path.resolve()),
@@ -216,42 +217,6 @@ def _encoding_note(source: SourceText) -> str | None:
     if source.encoding is None:
         return None
     return f"{source.encoding} (guessed)" if source.encoding_guessed else source.encoding
-
-
-def _turn_row(number: int, turn: ParsedTurn) -> dict[str, Any]:
-    return {
-        "number": number,
-        "speaker": turn.speaker,
-        "role": turn.role.value,
-        "start": turn.start,
-        "end": turn.end,
-        "text": turn.text,
-        "start_time": turn.start_time,
-        "end_time": turn.end_time,
-    }
-
-
-def _sentence_rows(
-    language: str, text: str, turns: Sequence[ParsedTurn]
-) -> list[list[dict[str, Any]]]:
-    """Sentences of each turn, with offsets into the document's text."""
-    from qualcode.nlp import sentence_spans
-
-    spans = (text[t.start : t.end].replace("\n", " ") for t in turns)
-    rows = []
-    for turn, sentences in zip(turns, sentence_spans(language, spans)):
-        rows.append(
-            [
-                {
-                    "number": number,
-                    "start": turn.start + start,
-                    "end": turn.start + end,
-                    "text": " ".join(text[turn.start + start : turn.start + end].split()),
-                }
-                for number, (start, end) in enumerate(sentences, start=1)
-            ]
-        )
-    return rows
 
 
 def _replace_document(
