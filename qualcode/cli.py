@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 
 from qualcode import __version__
 from qualcode.errors import QualcodeError
+from qualcode.output import jsonl_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -261,7 +261,7 @@ def documents(context: Context, fmt: str) -> None:
     ]
     if fmt == "jsonl":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(jsonl_line(row), nl=False)
         return
     if fmt == "csv":
         from qualcode.export.csvsafe import safe_cell
@@ -353,7 +353,7 @@ def export_segments(context: Context, output: str | None, unit: str) -> None:
     project = context.open()
     with open_output(output) as out:
         for segment in project.segments(sentences=unit == "sentence"):
-            out.write(json.dumps(segment, ensure_ascii=False) + "\n")
+            out.write(jsonl_line(segment))
 
 
 @cli.command()
@@ -805,7 +805,7 @@ def quotes(
     with open_output(output) as out:
         if fmt == "jsonl":
             for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(jsonl_line(record))
             return
         table = [
             list(records[0].keys())

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from qualcode.domain import Status
 from qualcode.errors import DataError
 from qualcode.export.csvsafe import safe_cell
+from qualcode.output import jsonl_line
 from qualcode.storage import codings_repo
 from qualcode.storage.tables import CodingRow, SegmentRow, TurnRow, utcnow
 
@@ -58,7 +59,7 @@ def export_rows(
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: io.TextIOBase | Any) -> None:
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(jsonl_line(row))
 
 
 def write_csv(
@@ -92,7 +93,7 @@ def read_codings_file(path: Path) -> list[tuple[int, dict[str, Any]]]:
         for number, row in enumerate(reader, start=2):
             records.append((number, {k: v for k, v in row.items() if v not in (None, "")}))
         return records
-    for number, line in enumerate(raw.splitlines(), start=1):
+    for number, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
         try:

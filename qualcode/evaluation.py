@@ -79,7 +79,7 @@ class Evaluation:
 def _gold_codes(files: list[Path]) -> set[str]:
     codes: set[str] = set()
     for gold in files:
-        for line in gold.read_text(encoding="utf-8").splitlines():
+        for line in gold.read_text(encoding="utf-8").split("\n"):
             try:
                 codes.update(json.loads(line).get("codes", []))
             except (json.JSONDecodeError, AttributeError):
@@ -142,7 +142,7 @@ def evaluate(
         result.documents.append(document.name)
         language = document.language
         name_language = "nb" if language == "nn" else language
-        for number, line in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(gold.read_text(encoding="utf-8").split("\n"), start=1):
             if not line.strip():
                 continue
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -37,3 +38,15 @@ def open_output(
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def jsonl_line(record: object) -> str:
+    """One JSON Lines line: UTF-8 kept readable, but the Unicode line separators that
+    many readers split lines on (U+2028, U+2029, NEL) escaped, so a record is one line."""
+    line = json.dumps(record, ensure_ascii=False)
+    for raw, escaped in _LINE_BREAKS.items():
+        line = line.replace(raw, escaped)
+    return line + "\n"

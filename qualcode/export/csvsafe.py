@@ -8,8 +8,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_cell(value: str) -> str:
     """Prefix a cell that a spreadsheet would read as a formula with an apostrophe.
 
-    Plain negative numbers stay numbers.
+    Plain negative numbers stay numbers. A lone carriage return inside a cell becomes a
+    line feed: CSV readers quote and read line feeds, while a bare CR breaks the row.
     """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     if value.startswith(_FORMULA_STARTS) and not _is_number(value):
         return "'" + value
     return value

@@ -94,12 +94,16 @@ def parse_transcript(
             key = normalise_label(found.label)
             if not value or key[-1:].isdigit() or len(value) > _HEADER_VALUE_MAX_WORDS:
                 speaker_labels.add(key)
-
     def is_start(i: int) -> bool:
         found = labels[i]
         return found is not None and normalise_label(found.label) in speaker_labels
 
     prefix = _header_end(text, paragraphs, labels, counts)
+    # Below the header, a role word ("Intervjuare:", "Informant:") heads a turn even with a
+    # short answer: metadata lines belong to the header.
+    for found in labels[prefix:]:
+        if found is not None and not is_metadata_key(found.label, pure=True):
+            speaker_labels.add(normalise_label(found.label))
     starts = [i for i in range(prefix, len(paragraphs)) if is_start(i)]
     if not starts and prefix:
         starts = [i for i in range(len(paragraphs)) if is_start(i)]
@@ -129,11 +133,14 @@ def _header_end(
     first_block = paragraphs[0].block if paragraphs else 0
     prefix = 0
     has_certain_metadata = False
+    role_line_seen = False
     for i, (paragraph, found) in enumerate(zip(paragraphs, labels)):
         line = text[paragraph.start : paragraph.end]
         if found is None:
             if len(line.split()) > _HEADER_LINE_MAX_WORDS:
                 break
+            if role_line_seen:
+                break  # a line under "Intervjuare: ..." continues what was said: speech
             has_certain_metadata = True
         else:
             value = line[found.text_offset :]
@@ -145,6 +152,7 @@ def _header_end(
             if counts[key] >= 2 and paragraph.block != first_block:
                 break
             has_certain_metadata |= is_metadata_key(key, pure=True)
+            role_line_seen |= not is_metadata_key(key, pure=True)
         prefix = i + 1
     if not (prefix and has_certain_metadata):
         return 0

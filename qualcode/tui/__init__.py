@@ -1,0 +1,1 @@
+"""The Textual workbench: documents, the coding screen, the codebook; over the services."""
