@@ -281,6 +281,15 @@ def _column_values(session: Session, spec: MatrixSpec, attribute: str | None) ->
     return found
 
 
+def column_dimensions(engine: Engine) -> list[str]:
+    """What a matrix's columns can be: document, language, speaker, then each case
+    attribute of the project's documents (sorted)."""
+    with Session(engine) as session:
+        keys = session.execute(select(DocumentAttributeRow.key).distinct()).scalars()
+        attributes = sorted({key for key in keys if key not in BUILT_IN_COLUMNS})
+    return [*BUILT_IN_COLUMNS, *attributes]
+
+
 @dataclass(frozen=True)
 class Quote:
     """A coded passage behind a matrix cell."""

@@ -8,18 +8,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_cell(value: str) -> str:
     """Prefix a cell that a spreadsheet would read as a formula with an apostrophe.
 
-    Plain negative numbers stay numbers. A lone carriage return inside a cell becomes a
-    line feed: CSV readers quote and read line feeds, while a bare CR breaks the row.
+    Every such cell, numbers like "+45" included, as the CLI contract says. A lone carriage
+    return inside a cell becomes a line feed: CSV readers quote and read line feeds, while
+    a bare CR breaks the row.
     """
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if value.startswith(_FORMULA_STARTS) and not _is_number(value):
+    if value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True

@@ -94,6 +94,7 @@ def parse_transcript(
             key = normalise_label(found.label)
             if not value or key[-1:].isdigit() or len(value) > _HEADER_VALUE_MAX_WORDS:
                 speaker_labels.add(key)
+
     def is_start(i: int) -> bool:
         found = labels[i]
         return found is not None and normalise_label(found.label) in speaker_labels

@@ -126,7 +126,12 @@ class CodingRow(SQLModel, table=True):
         # Covers the matrix and agreement queries, so they read the index, not the table.
         Index(
             "ix_codings_aggregate",
-            "status", "code_id", "document_id", "turn_id", "segment_id", "coder",
+            "status",
+            "code_id",
+            "document_id",
+            "turn_id",
+            "segment_id",
+            "coder",
         ),
     )
 

@@ -30,10 +30,12 @@ from qualcode.tui.messages import (
     ProjectOpened,
     Saved,
 )
+from qualcode.tui.screens.agreement import AgreementScreen
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.documents import DocumentsScreen
 from qualcode.tui.screens.help import HelpScreen
+from qualcode.tui.screens.matrix import MatrixScreen
 from qualcode.tui.screens.prompts import ConfirmScreen, ImportPathScreen
 from qualcode.tui.screens.start import StartScreen
 from qualcode.tui.screens.task import Report, TaskResult, TaskScreen
@@ -180,14 +182,16 @@ class QualcodeApp(App[None]):
 
     # -- navigation ---------------------------------------------------------------------
 
-    def open_document(self, name: str) -> None:
-        """Open a document on the coding screen (replacing another open one)."""
+    def open_document(self, name: str, turn: int | None = None) -> None:
+        """Open a document on the coding screen (replacing another open one), at the turn
+        numbered `turn` if given."""
         if self.project is None:
             return
+        screen = CodingScreen(name, turn=turn)
         if isinstance(self.screen, CodingScreen):
-            self.switch_screen(CodingScreen(name))
+            self.switch_screen(screen)
         else:
-            self.push_screen(CodingScreen(name))
+            self.push_screen(screen)
 
     def _screens(self, kind: type[Screen[Any]]) -> list[Any]:
         return [screen for screen in self.screen_stack if isinstance(screen, kind)]
@@ -206,6 +210,14 @@ class QualcodeApp(App[None]):
             languages = [document.language for document in self.documents]
             language = max(sorted(set(languages)), key=languages.count)
         self.push_screen(CodebookScreen("nb" if language == "nn" else language))
+
+    def action_matrix(self) -> None:
+        if self.project is not None and not isinstance(self.screen, MatrixScreen):
+            self.push_screen(MatrixScreen())
+
+    def action_agreement(self) -> None:
+        if self.project is not None and not isinstance(self.screen, AgreementScreen):
+            self.push_screen(AgreementScreen())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -334,6 +346,16 @@ class QualcodeApp(App[None]):
             yield SystemCommand("Documents", "the list of documents", self.action_documents)
             yield SystemCommand(
                 "Codebook", "codes by target, with definitions", self.action_codebook
+            )
+            yield SystemCommand(
+                "Impact matrix",
+                "positive / negative impact by target, code or theme × case",
+                self.action_matrix,
+            )
+            yield SystemCommand(
+                "Agreement between coders",
+                "observed agreement, Cohen's kappa, Krippendorff's alpha per code",
+                self.action_agreement,
             )
             yield SystemCommand(
                 "Import a folder", "import transcripts from a folder", self.action_import_folder

@@ -83,11 +83,14 @@ class CodingScreen(Screen[None]):
 
         error: str
 
-    def __init__(self, document: str, cursor: int = 0) -> None:
+    def __init__(self, document: str, cursor: int = 0, turn: int | None = None) -> None:
+        """Open `document` with the cursor on the turn at index `cursor`, or on the turn
+        numbered `turn` when given (from a matrix quote or a disagreement)."""
         super().__init__()
         self.document_name = document
         self.document: DocumentInfo | None = None
         self.start_cursor = cursor
+        self.start_turn = turn
         self.pending: dict[int, int] = {}  # turn id -> actions sent, not yet stored
         self._view = TurnView(id="turns")  # held, so the reading worker needs no DOM query
 
@@ -104,7 +107,7 @@ class CodingScreen(Screen[None]):
         return self.query_one(TurnPanel)
 
     def compose(self) -> ComposeResult:
-        self.load(self.start_cursor)  # start reading while the screen is being built
+        self.load(self.start_cursor, self.start_turn)  # start reading while building the screen
         yield Header()
         with Horizontal(id="coding-body"):
             yield self._view
@@ -127,8 +130,9 @@ class CodingScreen(Screen[None]):
     # -- loading ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="open-document")
-    def load(self, cursor: int = 0) -> None:
-        """Read the document (and warm the code cache) off the UI thread."""
+    def load(self, cursor: int = 0, turn: int | None = None) -> None:
+        """Read the document (and warm the code cache) off the UI thread; the cursor goes
+        to index `cursor`, or to the turn numbered `turn` if there is one."""
         service = self.qapp.service
         show_all = self.qapp.show_all_coders
         try:
@@ -137,6 +141,9 @@ class CodingScreen(Screen[None]):
         except (QualcodeError, SQLAlchemyError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
+        if turn is not None:
+            numbers = [t.number for t in document.turns]
+            cursor = numbers.index(turn) if turn in numbers else cursor
         # Measure the turns here too, off the UI thread, once the view has its width (the
         # screen is laid out meanwhile); the view measures them itself if this is too late.
         worker = get_current_worker()

@@ -45,6 +45,8 @@ class DocumentsScreen(Screen[None]):
         Binding("b", "app.codebook", "Codebook"),
         Binding("i", "app.import_folder", "Import"),
         Binding("s", "app.suggest", "Suggest"),
+        Binding("M", "app.matrix", "Matrix", show=False),
+        Binding("K", "app.agreement", "Agreement", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -133,7 +135,7 @@ class DocumentsScreen(Screen[None]):
             turns = sum(d.turns for d in shown)
             summary.update(
                 f"{len(shown)} of {len(self.documents)} documents · {turns} turns · "
-                "Enter opens · ? help"
+                "Enter opens · M matrix · K agreement · ? help"
             )
 
     @on(Input.Changed, "#filter")

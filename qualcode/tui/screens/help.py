@@ -29,6 +29,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("b", "the codebook"),
             ("i", "import a folder of transcripts"),
             ("s", "run suggest on every document"),
+            ("M", "the impact matrix"),
+            ("K", "agreement between coders"),
         ],
     ),
     (
@@ -53,6 +55,27 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("↓ ↑ Enter", "move in the tree, open or fold a target"),
             ("l", "next language"),
+        ],
+    ),
+    (
+        "Matrix",
+        [
+            ("← → ↑ ↓", "move between cells (shaded by value: the darker, the more)"),
+            ("Enter", "the quotes of the cell (a Total: of the whole row or column)"),
+            ("Enter on a quote", "open its turn on the coding screen"),
+            ("p", "positive / negative impact"),
+            ("r", "rows: target, code, theme"),
+            ("o", "columns: document, language, speaker, each case attribute"),
+            ("t", "count segments / documents"),
+        ],
+    ),
+    (
+        "Agreement",
+        [
+            ("↓ ↑", "choose a code (or overall): its disagreements are listed below"),
+            ("Enter  tab", "to the disagreements"),
+            ("Enter on one", "open its turn on the coding screen"),
+            ("t", "compare turns / sentences (segments)"),
         ],
     ),
 ]

@@ -144,6 +144,9 @@ class TurnView(ScrollView, can_focus=True):
             self._relayout()
         self.set_reactive(TurnView.cursor, self._clamp(cursor))
         self._scroll_to_cursor()
+        # Once more when the new virtual size is laid out: until then a scroll is clamped
+        # to the old size (an opened document starting at a later turn stayed at the top).
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
     def update_turn(self, index: int) -> None:
