@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from qualcode.domain import Role, Status
 from qualcode.errors import QualcodeError
+from qualcode.storage import codings_repo
 from qualcode.storage.tables import (
     CodebookRow,
     CodeRow,
@@ -163,6 +164,7 @@ class CodingService:
         self.engine = engine
         self.coder = coder
         self._codes: dict[str, CodeInfo] | None = None
+        self._index: tuple[dict[int, str], list[CodeInfo]] | None = None
 
     # -- codes -------------------------------------------------------------------------
 
@@ -186,13 +188,7 @@ class CodingService:
         query = query.strip().lower()
         if not query:
             return active[:limit]
-        choices: dict[int, str] = {}
-        owners: list[CodeInfo] = []
-        for code in active:
-            keys = [code.id, *code.names.values(), *(t for ts in code.terms.values() for t in ts)]
-            for key in keys:
-                choices[len(owners)] = key.lower().replace("*", "")
-                owners.append(code)
+        choices, owners = self._search_index(active)
         found = process.extract(
             query, choices, scorer=fuzz.WRatio, limit=limit * 6, score_cutoff=60
         )
@@ -234,6 +230,20 @@ class CodingService:
         """Everyone who has codings in the project, sorted."""
         with Session(self.engine) as session:
             return sorted(session.execute(select(col(CodingRow.coder)).distinct()).scalars())
+
+    def _search_index(self, active: list[CodeInfo]) -> tuple[dict[int, str], list[CodeInfo]]:
+        """Every searchable key (id, names, terms) and its code; built once per service,
+        since the code picker searches on every keystroke."""
+        if self._index is None:
+            choices: dict[int, str] = {}
+            owners: list[CodeInfo] = []
+            for code in active:
+                terms = (t for ts in code.terms.values() for t in ts)
+                for key in (code.id, *code.names.values(), *terms):
+                    choices[len(owners)] = key.lower().replace("*", "")
+                    owners.append(code)
+            self._index = (choices, owners)
+        return self._index
 
     def accepted_counts(self) -> dict[str, int]:
         with Session(self.engine) as session:
@@ -524,15 +534,14 @@ class CodingService:
                         session.delete(memo)
 
     def _upsert(self, session: Session, values: dict[str, Any]) -> Undo:
-        existing = session.execute(
-            select(CodingRow).where(
-                CodingRow.document_id == values["document_id"],
-                CodingRow.start == values["start"],
-                CodingRow.end == values["end"],
-                CodingRow.code_id == values["code_id"],
-                CodingRow.coder == values["coder"],
-            )
-        ).scalar_one_or_none()
+        existing = codings_repo.find_coding(
+            session,
+            values["document_id"],
+            values["start"],
+            values["end"],
+            values["code_id"],
+            values["coder"],
+        )
         if existing is not None:
             before = _row_values(existing)
             existing.status = values["status"]

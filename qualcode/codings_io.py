@@ -246,15 +246,14 @@ def _segment_id(session: Session, turn: TurnRow, number: int, where: str) -> int
 
 
 def _upsert(session: Session, values: dict[str, Any], report: ImportReport) -> None:
-    existing = session.execute(
-        select(CodingRow).where(
-            CodingRow.document_id == values["document_id"],
-            CodingRow.start == values["start"],
-            CodingRow.end == values["end"],
-            CodingRow.code_id == values["code_id"],
-            CodingRow.coder == values["coder"],
-        )
-    ).scalar_one_or_none()
+    existing = codings_repo.find_coding(
+        session,
+        values["document_id"],
+        values["start"],
+        values["end"],
+        values["code_id"],
+        values["coder"],
+    )
     if existing is None:
         try:
             with session.begin_nested():

@@ -88,10 +88,7 @@ def suggest_project(
             suggester = suggesters[language] = TermSuggester(specs, language)
             suggester.reliability = term_reliability(suggester, examples.get(language, []))
         if language not in nearest:
-            nearest[language] = NearestTurns.build(
-                [e for e in examples.get(language, []) if e.document != name]
-                + [e for e in examples.get(language, []) if e.document == name]
-            )
+            nearest[language] = NearestTurns.build(examples.get(language, []))
         with Session(engine) as session, session.begin():
             every_turn = codings_repo.turns_of(session, [document.id])
             questions = _questions(every_turn)
@@ -183,10 +180,7 @@ def _examples(session: Session) -> dict[str, list[Example]]:
     decided_turns = set(accepted) | set(rejected)
     if not decided_turns:
         return {}
-    documents = codings_repo.documents_by_name(session)
-    turns = codings_repo.participant_turns_of_documents(
-        session, [d.id for d in documents.values() if d.id is not None]
-    )
+    turns = codings_repo.participant_turns_of_documents(session, codings_repo.document_ids(session))
     per_document: dict[int, list] = defaultdict(list)
     for turn in turns:
         per_document[turn.document_id].append(turn)

@@ -51,6 +51,10 @@ def documents_by_name(
     return {row.name: row for row in session.execute(query).scalars()}
 
 
+def document_ids(session: Session) -> list[int]:
+    return list(session.execute(select(DocumentRow.id)).scalars())
+
+
 def turns_of(session: Session, document_ids: Iterable[int]) -> list[TurnRef]:
     ids = list(document_ids)
     if not ids:
@@ -140,17 +144,12 @@ def coding_rows(
     """Codings with their document, turn, segment and speaker, for export and evaluation."""
     query = (
         select(
-            DocumentRow.name,
-            DocumentRow.text,
-            DocumentRow.language,
+            CodingRow.document_id,
             TurnRow.number,
             TurnRow.speaker,
-            TurnRow.start,
-            TurnRow.end,
             SegmentRow.number,
             CodingRow,
         )
-        .join(DocumentRow, DocumentRow.id == CodingRow.document_id)
         .outerjoin(TurnRow, TurnRow.id == CodingRow.turn_id)
         .outerjoin(SegmentRow, SegmentRow.id == CodingRow.segment_id)
     )
@@ -158,12 +157,26 @@ def coding_rows(
         query = query.where(CodingRow.status.in_(list(statuses)))  # type: ignore[attr-defined]
     if coder is not None:
         query = query.where(CodingRow.coder == coder)
+    found = session.execute(query).all()
+    # Each document's text is read once, not once per coding.
+    documents = (
+        {
+            document_id: (name, text, language)
+            for document_id, name, text, language in session.execute(
+                select(
+                    DocumentRow.id, DocumentRow.name, DocumentRow.text, DocumentRow.language
+                ).where(DocumentRow.id.in_({row[0] for row in found}))  # type: ignore[union-attr]
+            )
+        }
+        if found
+        else {}
+    )
     results = []
-    for name, text, language, turn, speaker, t_start, t_end, segment, coding in session.execute(
-        query
-    ):
+    for document_id, turn, speaker, segment, coding in found:
+        name, text, language = documents[document_id]
         if segment is None:
             segment = 1 if turn is not None else None
+        passage = text[coding.start : coding.end] if coding.anchor != "lost" else coding.quote
         results.append(
             {
                 "document": name,
@@ -180,13 +193,8 @@ def coding_rows(
                 "explanation": coding.explanation,
                 "memo": coding.memo,
                 "anchor": coding.anchor,
-                "text": " ".join(
-                    (
-                        text[coding.start : coding.end] if coding.anchor != "lost" else coding.quote
-                    ).split()
-                ),
+                "text": " ".join(passage.split()),
                 "language": language,
-                "_whole_turn": t_start == coding.start and t_end == coding.end,
             }
         )
     results.sort(
@@ -200,6 +208,21 @@ def coding_rows(
         )
     )
     return results
+
+
+def find_coding(
+    session: Session, document_id: int, start: int, end: int, code: str, coder: str
+) -> CodingRow | None:
+    """The coding with this identity (document, span, code, coder), if there is one."""
+    return session.execute(
+        select(CodingRow).where(
+            CodingRow.document_id == document_id,
+            CodingRow.start == start,
+            CodingRow.end == end,
+            CodingRow.code_id == code,
+            CodingRow.coder == coder,
+        )
+    ).scalar_one_or_none()
 
 
 def count_codings(session: Session) -> int:
