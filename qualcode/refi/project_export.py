@@ -30,9 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import defaultdict
@@ -51,7 +49,7 @@ from qualcode import __version__
 from qualcode.codebook.model import Code, Codebook, Target, to_data
 from qualcode.codebook.qdc import PROJECT_NAMESPACE, code_guid, export_qdc
 from qualcode.domain import Role, Status
-from qualcode.errors import QualcodeError
+from qualcode.output import atomic_file
 from qualcode.refi.common import (
     PROJECT_ENTRY,
     SIDECAR_ENTRY,
@@ -699,27 +697,10 @@ def _qdc_parts(
 
 def _write_zip(output: Path, entries: Iterable[tuple[str, bytes]]) -> None:
     """Write the zip beside `output`, then rename it into place; fixed dates and modes."""
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise QualcodeError("the folder to write into does not exist", path=str(output))
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise QualcodeError(f"cannot write here: {exc.strerror}", path=str(output)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
-            for name, data in entries:
-                info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, data)
-        os.replace(temporary, output)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise QualcodeError(f"cannot write: {exc.strerror or exc}", path=str(output)) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_file(output) as handle, zipfile.ZipFile(handle, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
