@@ -14,7 +14,7 @@ from qualcode.errors import QualcodeError
 from qualcode.storage import codings_repo
 from qualcode.suggest.engine import DEFAULT_THRESHOLD, Suggestion, TermRecord, TermSuggester
 from qualcode.suggest.learned import Example, NearestTurns
-from qualcode.suggest.terms import code_specs
+from qualcode.suggest.terms import CodeSpec, code_specs
 
 # A document counts as worked through once this share of its participant turns has a
 # decision; its other participant turns then teach "none of these codes".
@@ -51,6 +51,60 @@ def combine(
     return Suggestion(code, round(confidence, 3), "learned", learned_note)
 
 
+@dataclass(frozen=True)
+class TurnInput:
+    """A participant's turn to suggest codes for, with the question asked just before it."""
+
+    number: int
+    text: str
+    question: str | None = None
+
+
+class Learner:
+    """Suggestions for one language: codebook terms, weighted by how the project's decisions
+    went, plus the nearest coded turns."""
+
+    def __init__(
+        self, suggester: TermSuggester, examples: Sequence[Example], specs: Sequence[CodeSpec]
+    ) -> None:
+        self.suggester = suggester
+        self.language = suggester.language
+        same_language = [e for e in examples if e.language in ("", self.language)]
+        suggester.reliability = term_reliability(suggester, same_language)
+        self.nearest = NearestTurns.build(same_language)
+        self.known = {spec.id for spec in specs}
+        self.examples = len(same_language)
+
+    def suggest(self, document: str, turns: Sequence[TurnInput]) -> list[list[Suggestion]]:
+        """Per turn, the suggestions strongest first (no threshold applied)."""
+        learned = (
+            self.nearest.votes([t.text for t in turns], [(document, t.number) for t in turns])
+            if self.nearest
+            else []
+        )
+        results = []
+        for position, turn in enumerate(turns):
+            by_code = {s.code: s for s in self.suggester.suggest(turn.text, turn.question)}
+            votes = {vote.code: vote for vote in learned[position]} if learned else {}
+            found = []
+            for code in sorted(set(by_code) | set(votes)):
+                if code not in self.known:
+                    continue
+                vote = votes.get(code)
+                note = (
+                    f"similar to {vote.nearest.document} turn {vote.nearest.turn} "
+                    f"({vote.similarity:.2f}), coded {code}"
+                    if vote
+                    else ""
+                )
+                found.append(
+                    combine(by_code.get(code), vote.probability if vote else 0.0, note, code)
+                )
+            found.sort(key=lambda s: (-s.confidence, s.code))
+            results.append(found)
+        return results
+
+
 def suggest_project(
     engine: Engine,
     coder: str,
@@ -74,53 +128,30 @@ def suggest_project(
                 raise QualcodeError(f"--document {missing[0]}: no such document in the project")
         examples = _examples(session)
     specs = code_specs({"codes": codes})
-    polarity_known = {spec.id for spec in specs}
-    suggesters: dict[str, TermSuggester] = {}
-    nearest: dict[str, NearestTurns | None] = {}
+    learners: dict[str, Learner] = {}
     total_turns = total_suggestions = skipped = 0
     for index, (name, document) in enumerate(chosen.items()):
         if progress:
             progress(index, len(chosen), name)
         assert document.id is not None
         language = document.language
-        suggester = suggesters.get(language)
-        if suggester is None:
-            suggester = suggesters[language] = TermSuggester(specs, language)
-            suggester.reliability = term_reliability(suggester, examples.get(language, []))
-        if language not in nearest:
-            nearest[language] = NearestTurns.build(examples.get(language, []))
+        learner = learners.get(language)
+        if learner is None:
+            learner = learners[language] = Learner(TermSuggester(specs, language), examples, specs)
         with Session(engine) as session, session.begin():
             every_turn = codings_repo.turns_of(session, [document.id])
             questions = _questions(every_turn)
             turns = [t for t in every_turn if t.role == "participant"]
             decided = codings_repo.decided_pairs(session, [document.id], coder)
-            index_for = nearest[language]
-            learned = index_for.votes([t.text for t in turns]) if index_for else []
+            suggested = learner.suggest(
+                name, [TurnInput(t.number, t.text, questions.get(t.id)) for t in turns]
+            )
             rows = []
-            for position, turn in enumerate(turns):
-                by_code = {s.code: s for s in suggester.suggest(turn.text, questions.get(turn.id))}
-                votes = {}
-                if learned:
-                    for vote in learned[position]:
-                        if vote.nearest.document == name and vote.nearest.turn == turn.number:
-                            continue  # a turn does not teach itself
-                        votes.setdefault(vote.code, vote)
-                for code in sorted(set(by_code) | set(votes)):
-                    if code not in polarity_known:
-                        continue
-                    vote = votes.get(code)
-                    note = (
-                        f"similar to {vote.nearest.document} turn {vote.nearest.turn} "
-                        f"({vote.similarity:.2f}), coded {code}"
-                        if vote
-                        else ""
-                    )
-                    suggestion = combine(
-                        by_code.get(code), vote.probability if vote else 0.0, note, code
-                    )
+            for turn, found in zip(turns, suggested, strict=True):
+                for suggestion in found:
                     if suggestion.confidence < threshold:
                         continue
-                    if (turn.id, code) in decided:
+                    if (turn.id, suggestion.code) in decided:
                         skipped += 1
                         continue
                     rows.append(
@@ -128,7 +159,7 @@ def suggest_project(
                             "turn_id": turn.id,
                             "start": turn.start,
                             "end": turn.end,
-                            "code_id": code,
+                            "code_id": suggestion.code,
                             "confidence": suggestion.confidence,
                             "source": suggestion.source,
                             "explanation": suggestion.explanation,
@@ -139,9 +170,7 @@ def suggest_project(
         total_suggestions += len(rows)
     if progress:
         progress(len(chosen), len(chosen), "")
-    return SuggestReport(
-        len(chosen), total_turns, total_suggestions, skipped, sum(len(v) for v in examples.values())
-    )
+    return SuggestReport(len(chosen), total_turns, total_suggestions, skipped, len(examples))
 
 
 def _questions(turns: Sequence[codings_repo.TurnRef]) -> dict[int, str]:
@@ -171,26 +200,26 @@ def term_reliability(
     return {key: TermRecord(a, o) for key, (a, o) in counts.items()}
 
 
-def _examples(session: Session) -> dict[str, list[Example]]:
-    """Decided turns per language, for the learned suggestions."""
+def _examples(session: Session) -> list[Example]:
+    """Decided turns of every language, for the learned suggestions."""
     accepted: dict[int, set[str]] = defaultdict(set)
     rejected: dict[int, set[str]] = defaultdict(set)
     for turn_id, code, status in codings_repo.decisions(session):
         (accepted if status == "accepted" else rejected)[turn_id].add(code)
     decided_turns = set(accepted) | set(rejected)
     if not decided_turns:
-        return {}
+        return []
     turns = codings_repo.participant_turns_of_documents(session, codings_repo.document_ids(session))
     per_document: dict[int, list] = defaultdict(list)
     for turn in turns:
         per_document[turn.document_id].append(turn)
-    examples: dict[str, list[Example]] = defaultdict(list)
+    examples: list[Example] = []
     for document_turns in per_document.values():
         coded_here = sum(t.id in accepted for t in document_turns)
         worked_through = coded_here >= max(3, CODED_DOCUMENT_SHARE * len(document_turns))
         for turn in document_turns:
             if turn.id in decided_turns or worked_through:
-                examples[turn.language].append(
+                examples.append(
                     Example(
                         turn.document,
                         turn.number,
@@ -198,6 +227,7 @@ def _examples(session: Session) -> dict[str, list[Example]]:
                         frozenset(accepted.get(turn.id, ())),
                         frozenset(rejected.get(turn.id, ())),
                         complete=worked_through or turn.id in accepted,
+                        language=turn.language,
                     )
                 )
     return examples
