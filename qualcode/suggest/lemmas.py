@@ -64,6 +64,13 @@ EXTRA_LEMMAS: dict[str, dict[str, str]] = {
         "lærte": "lære",
         "delt": "dele",
         "delte": "dele",
+        "løb": "løbe",
+        "løbet": "løbe",
+        "sjovere": "sjov",
+        "gør": "gøre",
+        "mente": "mene",
+        "vokset": "vokse",
+        "læste": "læse",
     },
     "sv": {
         "tog": "ta",
