@@ -2,6 +2,7 @@
 
     python bench/term_eval.py [--lang da] [--split tune|heldout|all] [--threshold 0.3]
                               [--codebook codebooks/impact.yaml] [--show fn|fp|all] [--code ID]
+                              [--corpus corpora]
 
 The corpus is split per language into a tuning half (odd-numbered files: da-01, da-03, ...)
 and a held-out half (even-numbered), so that term work on one half can be checked on the
@@ -29,7 +30,7 @@ from qualcode.suggest.terms import code_specs  # noqa: E402
 
 
 def split_of(name: str) -> str:
-    number = int(re.match(r"[a-z]+-(\d+)", name).group(1))  # type: ignore[union-attr]
+    number = int(re.match(r"[a-z]+-[a-z]?(\d+)", name).group(1))  # type: ignore[union-attr]
     return "tune" if number % 2 else "heldout"
 
 
@@ -49,6 +50,11 @@ def main() -> None:
     parser.add_argument("--show", choices=["fn", "fp", "all", "none"], default="none")
     parser.add_argument("--code", default=None)
     parser.add_argument(
+        "--corpus",
+        default=str(REPO / "corpora"),
+        help="Folder of transcripts' gold files (e.g. bench/unseen for the blind set).",
+    )
+    parser.add_argument(
         "--no-context",
         dest="context",
         action="store_false",
@@ -61,7 +67,7 @@ def main() -> None:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     baseline: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     per_code: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for gold in sorted((REPO / "corpora").rglob("*.gold.jsonl")):
+    for gold in sorted(Path(args.corpus).rglob("*.gold.jsonl")):
         language = gold.name[:2]
         if args.lang not in ("all", language):
             continue

@@ -1,0 +1,61 @@
+"""The blind set (bench/unseen) imports into exactly its gold turns, with known code ids.
+
+Its figures are only worth reporting if qualcode reads those transcripts as their gold files
+say, and every gold code is one of the shipped codebook's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, jsonl, transcript_for
+
+UNSEEN = REPO / "bench" / "unseen"
+GOLD = sorted(UNSEEN.glob("*.gold.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    from click.testing import CliRunner
+
+    from qualcode.cli import cli
+
+    root = tmp_path_factory.mktemp("unseen") / "project"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    files = [str(transcript_for(g)) for g in GOLD]
+    result = runner.invoke(cli, ["--project", str(root), "import", *files])
+    assert result.exit_code == 0, result.output + result.stderr
+    exported = runner.invoke(cli, ["--project", str(root), "export", "segments"])
+    assert exported.exit_code == 0
+    by_document: dict[str, list[dict]] = {}
+    for line in jsonl(exported.stdout):
+        by_document.setdefault(line["document"], []).append(line)
+    return by_document
+
+
+def test_the_blind_set_is_there() -> None:
+    assert len(GOLD) >= 5
+    assert {g.name[:2] for g in GOLD} >= {"da", "sv", "nb"}
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=lambda p: p.name)
+def test_turns_match_gold(gold: Path, imported: dict[str, list[dict]]) -> None:
+    expected = jsonl(gold.read_text(encoding="utf-8"))
+    got = imported[transcript_for(gold).name]
+    assert [(g["turn"], g["speaker"]) for g in expected] == [(s["turn"], s["speaker"]) for s in got]
+    for g, s in zip(expected, got, strict=True):
+        assert " ".join(s["text"].split()) == " ".join(g["text"].split()), g["turn"]
+        if g["codes"]:
+            assert s["role"] == "participant", g["turn"]
+    assert {s["language"] for s in got} == {gold.name[:2]}
+
+
+def test_gold_codes_are_codebook_ids() -> None:
+    codebook = yaml.safe_load((REPO / "codebooks" / "impact.yaml").read_text(encoding="utf-8"))
+    ids = {code["id"] for code in codebook["codes"]}
+    for gold in GOLD:
+        for row in jsonl(gold.read_text(encoding="utf-8")):
+            assert set(row["codes"]) <= ids, (gold.name, row["turn"])
