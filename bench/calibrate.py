@@ -7,7 +7,7 @@ score gives the (slope, intercept) for `qualcode.suggest.engine.CALIBRATION`. Th
 prints the fit and a reliability table (confidence bucket -> share of right suggestions),
 with the calibration currently in the code and with the new fit.
 
-    python bench/calibrate.py [--split heldout|tune|all]
+    python bench/calibrate.py [--split heldout|tune|all] [GOLD_FILE_OR_FOLDER ...]
 """
 
 from __future__ import annotations
@@ -30,23 +30,38 @@ from qualcode.suggest import engine  # noqa: E402
 from qualcode.suggest.terms import code_specs  # noqa: E402
 
 
-def samples(split: str) -> tuple[np.ndarray, np.ndarray]:
+def gold_files(split: str, paths: list[str]) -> list[Path]:
+    """The gold files of corpora/'s split, or every gold file under the given paths."""
+    if paths:
+        found: list[Path] = []
+        for path in map(Path, paths):
+            found.extend(sorted(path.rglob("*.gold.jsonl")) if path.is_dir() else [path])
+        return found
+    chosen = []
+    for gold in sorted((REPO / "corpora").rglob("*.gold.jsonl")):
+        number = int(re.match(r"[a-z]+-(\d+)", gold.name).group(1))  # type: ignore[union-attr]
+        if split == "all" or (number % 2 == 1) == (split == "tune"):
+            chosen.append(gold)
+    return chosen
+
+
+def samples(files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
     specs = code_specs(yaml.safe_load((REPO / "codebooks" / "impact.yaml").read_text("utf-8")))
     suggesters: dict[str, engine.TermSuggester] = {}
     scores, right = [], []
-    for gold in sorted((REPO / "corpora").rglob("*.gold.jsonl")):
-        number = int(re.match(r"[a-z]+-(\d+)", gold.name).group(1))  # type: ignore[union-attr]
-        if split != "all" and (number % 2 == 1) != (split == "tune"):
-            continue
+    for gold in files:
         language = gold.name[:2]
         suggester = suggesters.setdefault(language, engine.TermSuggester(specs, language))
+        question = None
         for line in gold.read_text(encoding="utf-8").splitlines():
             turn = json.loads(line)
             if is_interviewer_label(turn["speaker"] or ""):
+                question = turn["text"]
                 continue
-            for suggestion in suggester.suggest(turn["text"]):
+            for suggestion in suggester.suggest(turn["text"], question):
                 scores.append(suggestion.score)
                 right.append(suggestion.code in turn["codes"])
+            question = None
     return np.array(scores), np.array(right, dtype=float)
 
 
@@ -83,9 +98,17 @@ def table(x: np.ndarray, y: np.ndarray, slope: float, intercept: float) -> list[
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="heldout", choices=["heldout", "tune", "all"])
+    parser.add_argument(
+        "gold",
+        nargs="*",
+        help="Gold files or folders to fit on instead of a split of corpora/ "
+        "(transcripts the term lists were not tuned on).",
+    )
     args = parser.parse_args()
-    x, y = samples(args.split)
-    print(f"{len(x)} term suggestions on the {args.split} split, {y.mean():.2f} right")
+    files = gold_files(args.split, args.gold)
+    x, y = samples(files)
+    where = ", ".join(args.gold) if args.gold else f"the {args.split} split of corpora/"
+    print(f"{len(x)} term suggestions in {len(files)} files of {where}, {y.mean():.2f} right")
     current = engine.CALIBRATION
     print(f"current calibration {current}:")
     print("\n".join(table(x, y, *current)))
