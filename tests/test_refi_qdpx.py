@@ -143,7 +143,7 @@ def exported(coded: tuple[Path, Invoke]) -> Path:
     out = root.parent / "first.qdpx"
     result = run("export", "qdpx", "-o", str(out))
     assert result.stdout.splitlines()[0] == (
-        f"exported 4 documents, 47 codings by 3 coders, 51 codes to {out}"
+        f"exported 6 documents, 47 codings by 3 coders, 51 codes to {out}"
     )
     return out
 
@@ -167,6 +167,8 @@ def test_export_is_valid_and_complete(exported: Path, schema: object) -> None:
         "da-02-brugerraad.txt",
         "da-03-paaroerende.docx",
         "da-04-medarbejdere.txt",
+        "da-05-personalerepraesentant.txt",
+        "da-06-beboerudvalg.txt",
     ]
     files = entries(exported)
     for source in sources:
@@ -263,7 +265,7 @@ def test_round_trip_keeps_everything_and_exports_the_same_bytes(
     assert lines[0] == (
         "loaded codebook impact: added 51 codes (code ids and polarity as in qualcode.json)"
     )
-    assert lines[-1] == f"imported 4 documents, 47 codings by 3 coders, 51 codes from {exported}"
+    assert lines[-1] == f"imported 6 documents, 47 codings by 3 coders, 51 codes from {exported}"
     assert "not imported" not in result.stdout
     accepted = [c for c in codings(first) if c[-1] == "accepted"]
     assert codings(second) == accepted
