@@ -5,7 +5,7 @@ Per language, the gold codings of the odd-numbered files are the project's accep
 even-numbered files, once with the codebook only and once with what was learned.
 `bench/learning_eval.py` runs the same experiment through the command line.
 
-    python bench/learning_fast.py [--threshold 0.35] [--corpus corpora] [--swap]
+    python bench/learning_fast.py [--threshold 0.3] [--corpus corpora] [--swap]
 """
 
 from __future__ import annotations
