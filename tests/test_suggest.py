@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.suggest.engine import TermSuggester
-from qualcode.suggest.terms import code_specs
+from qualcode.suggest.terms import CodeSpec, code_specs
 from tests.conftest import Run, jsonl
 
 pytestmark = pytest.mark.backends
@@ -169,3 +169,12 @@ def test_suggest_opens_no_socket(coded_project: Run, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert coded_project("suggest").exit_code == 0
+
+
+def test_degree_words_do_not_break_a_phrase() -> None:
+    """Speakers hedge: "bestemt ganske mye før" is the phrase "bestemt før"."""
+    spec = CodeSpec("process.tokenism", "negative", {}, {"nb": ["bestemt før"]})
+    suggester = TermSuggester([spec], "nb")
+    [tokenism] = suggester.suggest("Det var bestemt ganske mye før vi kom inn.")
+    assert '"bestemt ganske mye før" (bestemt før)' in tokenism.explanation
+    assert suggester.suggest("Det var bestemt at vi skulle få det før jul.") == []

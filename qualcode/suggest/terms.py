@@ -26,7 +26,10 @@ FUZZY_CUTOFF = 88.0
 # Words of spoken Scandinavian that sit inside a phrase without changing it.
 FILLERS = frozenset(
     "øh øhm æh eh ehm öh hm mm altså alltså liksom lissom typ ju jo nok vel ba sgu "
-    "egentlig egentligen faktisk faktiskt".split()
+    "egentlig egentligen faktisk faktiskt "
+    # degree words: "bestemt ganske mye før" is still "bestemt før"
+    "ganske meget mye mykje mycket lidt lite litt helt heilt rigtig riktig virkelig verkeleg "
+    "verkligen veldig svært rätt".split()
 )
 
 # Frequent words that make poor anchors for a phrase search.
