@@ -178,3 +178,11 @@ def test_degree_words_do_not_break_a_phrase() -> None:
     [tokenism] = suggester.suggest("Det var bestemt ganske mye før vi kom inn.")
     assert '"bestemt ganske mye før" (bestemt før)' in tokenism.explanation
     assert suggester.suggest("Det var bestemt at vi skulle få det før jul.") == []
+
+
+def test_a_wish_is_a_need_not_a_counterfactual() -> None:
+    spec = CodeSpec("users.support_needs", "neutral", {}, {"sv": ["någon att ringa"]})
+    suggester = TermSuggester([spec], "sv")
+    assert suggester.suggest("Jag skulle vilja ha någon att ringa på kvällarna.")
+    assert suggester.suggest("Jag skulle gärna ha haft någon att ringa.")
+    assert suggester.suggest("Då skulle jag ha haft någon att ringa.") == []

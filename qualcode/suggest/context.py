@@ -50,6 +50,9 @@ _COUNTERFACTUAL = {
     "default": (frozenset({"ville", "vilde"}), frozenset({"have", "ha", "haft", "hatt", "havt"})),
 }
 
+# "skulle vilja ha", "ville gerne have": a wish voices a real need, it is no counterfactual.
+_WISHING = frozenset({"vilja", "önska", "gärna", "gerne", "gjerne", "ønske", "ynskje"})
+
 NEGATION_BEFORE = 4
 NEGATION_AFTER = 2
 
@@ -101,6 +104,8 @@ def is_hypothetical(tokens: Sequence[Token], first: int, language: str = "da") -
         return True
     modals, perfect = _COUNTERFACTUAL.get(language, _COUNTERFACTUAL["default"])
     for index, word in enumerate(clause_words):
-        if word in modals and any(w in perfect for w in clause_words[index + 1 : index + 4]):
+        following = clause_words[index + 1 : index + 4]
+        wish = _WISHING.intersection(following[:2])
+        if word in modals and any(w in perfect for w in following) and not wish:
             return True
     return False
