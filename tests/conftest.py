@@ -102,3 +102,21 @@ def transcript_for(gold: Path) -> Path:
     matches = [p for p in gold.parent.iterdir() if p.stem == stem and p != gold]
     assert len(matches) == 1, f"no single transcript for {gold}"
     return matches[0]
+
+
+def imported_segments(root: Path, paths: list[str]) -> dict[str, list[dict]]:
+    """Import transcripts into a new project at `root`; its segments per document name."""
+    from click.testing import CliRunner
+
+    from qualcode.cli import cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    result = runner.invoke(cli, ["--project", str(root), "import", *paths])
+    assert result.exit_code == 0, result.output + result.stderr
+    exported = runner.invoke(cli, ["--project", str(root), "export", "segments"])
+    assert exported.exit_code == 0
+    by_document: dict[str, list[dict]] = {}
+    for line in jsonl(exported.stdout):
+        by_document.setdefault(line["document"], []).append(line)
+    return by_document

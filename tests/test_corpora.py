@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPORA, Run, gold_files, jsonl, transcript_for
+from tests.conftest import CORPORA, Run, gold_files, imported_segments, jsonl, transcript_for
 
 
 def normalised(text: str) -> str:
@@ -15,21 +15,8 @@ def normalised(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
-    from click.testing import CliRunner
-
-    from qualcode.cli import cli
-
     root = tmp_path_factory.mktemp("corpora") / "project"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
-    result = runner.invoke(cli, ["--project", str(root), "import", str(CORPORA)])
-    assert result.exit_code == 0, result.output + result.stderr
-    exported = runner.invoke(cli, ["--project", str(root), "export", "segments"])
-    assert exported.exit_code == 0
-    by_document: dict[str, list[dict]] = {}
-    for line in jsonl(exported.stdout):
-        by_document.setdefault(line["document"], []).append(line)
-    return by_document
+    return imported_segments(root, [str(CORPORA)])
 
 
 def test_corpus_has_every_language_and_format() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, jsonl, transcript_for
+from tests.conftest import REPO, imported_segments, jsonl, transcript_for
 
 UNSEEN = REPO / "bench" / "unseen"
 GOLD = sorted(UNSEEN.glob("*.gold.jsonl"))
@@ -18,22 +18,8 @@ GOLD = sorted(UNSEEN.glob("*.gold.jsonl"))
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
-    from click.testing import CliRunner
-
-    from qualcode.cli import cli
-
     root = tmp_path_factory.mktemp("unseen") / "project"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
-    files = [str(transcript_for(g)) for g in GOLD]
-    result = runner.invoke(cli, ["--project", str(root), "import", *files])
-    assert result.exit_code == 0, result.output + result.stderr
-    exported = runner.invoke(cli, ["--project", str(root), "export", "segments"])
-    assert exported.exit_code == 0
-    by_document: dict[str, list[dict]] = {}
-    for line in jsonl(exported.stdout):
-        by_document.setdefault(line["document"], []).append(line)
-    return by_document
+    return imported_segments(root, [str(transcript_for(g)) for g in GOLD])
 
 
 def test_the_blind_set_is_there() -> None:
