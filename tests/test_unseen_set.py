@@ -1,4 +1,4 @@
-"""The blind set (bench/unseen) imports into exactly its gold turns, with known code ids.
+"""The blind sets (bench/unseen, bench/unseen2) import into exactly its gold turns, with known code ids.
 
 Its figures are only worth reporting if qualcode reads those transcripts as their gold files
 say, and every gold code is one of the shipped codebook's."""
@@ -12,8 +12,8 @@ import yaml
 
 from tests.conftest import REPO, imported_segments, jsonl, transcript_for
 
-UNSEEN = REPO / "bench" / "unseen"
-GOLD = sorted(UNSEEN.glob("*.gold.jsonl"))
+BLIND_SETS = (REPO / "bench" / "unseen", REPO / "bench" / "unseen2")
+GOLD = sorted(gold for folder in BLIND_SETS for gold in folder.glob("*.gold.jsonl"))
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +22,10 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
     return imported_segments(root, [str(transcript_for(g)) for g in GOLD])
 
 
-def test_the_blind_set_is_there() -> None:
-    assert len(GOLD) >= 5
-    assert {g.name[:2] for g in GOLD} >= {"da", "sv", "nb"}
+def test_the_blind_sets_are_there() -> None:
+    for folder in BLIND_SETS:
+        assert len(list(folder.glob("*.gold.jsonl"))) >= 5
+    assert {g.name[:2] for g in GOLD} >= {"da", "sv", "nb", "nn"}
 
 
 @pytest.mark.parametrize("gold", GOLD, ids=lambda p: p.name)
