@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from qualcode.cli import cli
 from qualcode.services import Project
@@ -88,7 +88,10 @@ async def settle(pilot: Pilot[object]) -> None:
     for _ in range(400):
         running = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
         if running:
-            await app.workers.wait_for_complete(running)
+            try:
+                await app.workers.wait_for_complete(running)
+            except WorkerCancelled:
+                return  # the app is closing (an error ended it) and cancelled its work
             await pilot.pause()  # handle what the workers posted (it may start more work)
             checked = False
         elif checked:

@@ -1,6 +1,6 @@
-"""The blind sets (bench/unseen, bench/unseen2) import into exactly its gold turns, with known code ids.
+"""The blind sets (bench/unseen, bench/unseen2) import into exactly their gold turns.
 
-Its figures are only worth reporting if qualcode reads those transcripts as their gold files
+Their figures are only worth reporting if qualcode reads those transcripts as their gold files
 say, and every gold code is one of the shipped codebook's."""
 
 from __future__ import annotations
