@@ -1,0 +1,80 @@
+"""Inserting many rows at once, in the session's transaction.
+
+On SQLite the rows go straight to the driver's `executemany` (SQLAlchemy's per-row
+bookkeeping costs more than SQLite's insert itself); any other database gets SQLAlchemy's
+own executemany, which batches the rows for it (PostgreSQL: multi-row VALUES).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.engine import Dialect
+from sqlmodel import Session
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows (values in the order of `columns`) into a table."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(insert(table), [dict(zip(columns, row)) for row in rows])
+        return
+    sql, processors = _sqlite_insert(table, tuple(columns), dialect)
+    if any(processors):
+        rows = [
+            tuple(value if p is None else p(value) for p, value in zip(processors, row))
+            for row in rows
+        ]
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.executemany(sql, rows)
+
+
+def insert_returning_ids(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert rows and return their new primary keys, in the rows' order."""
+    if not rows:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        result = connection.execute(statement, [dict(zip(columns, row)) for row in rows])
+        return [row[0] for row in result]
+    sql, processors = _sqlite_insert(table, tuple(columns), dialect)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    ids = []
+    cursor = driver.cursor()
+    try:
+        for row in rows:
+            cursor.execute(
+                sql, tuple(value if p is None else p(value) for p, value in zip(processors, row))
+            )
+            assert cursor.lastrowid is not None
+            ids.append(cursor.lastrowid)
+    finally:
+        cursor.close()
+    return ids
+
+
+@lru_cache(maxsize=32)
+def _sqlite_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[str, list]:
+    """The INSERT statement with positional parameters in the order of `columns`, and each
+    column's value converter (dates, JSON) exactly as SQLAlchemy would apply it."""
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", processors
