@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, func, select
 from sqlmodel import Session
 
 from qualcode.domain import Role, Status
+from qualcode.storage import bulk
 from qualcode.storage.tables import CodeRow, CodingRow, DocumentRow, SegmentRow, TurnRow, utcnow
 
 
@@ -49,6 +50,18 @@ def documents_by_name(
     if names is not None:
         query = query.where(DocumentRow.name.in_(list(names)))  # type: ignore[attr-defined]
     return {row.name: row for row in session.execute(query).scalars()}
+
+
+def document_refs(
+    session: Session, names: Iterable[str] | None = None
+) -> dict[str, tuple[int, str]]:
+    """Name -> (id, language) of the named documents (default all), in name order."""
+    query = select(DocumentRow.name, DocumentRow.id, DocumentRow.language).order_by(
+        DocumentRow.name
+    )
+    if names is not None:
+        query = query.where(DocumentRow.name.in_(list(names)))  # type: ignore[attr-defined]
+    return {name: (document_id, language) for name, document_id, language in session.execute(query)}
 
 
 def document_ids(session: Session) -> list[int]:
@@ -111,31 +124,82 @@ def replace_suggestions(
     session: Session, document_id: int, coder: str, rows: list[dict[str, Any]]
 ) -> None:
     """Swap this coder's open suggestions in a document for new ones (decisions stay)."""
+    replace_suggestions_of_documents(
+        session,
+        [document_id],
+        coder,
+        [
+            SuggestionRow(
+                document_id,
+                row["turn_id"],
+                row["start"],
+                row["end"],
+                row["code_id"],
+                row.get("confidence"),
+                row.get("source", "manual"),
+                row.get("explanation", ""),
+            )
+            for row in rows
+        ],
+    )
+
+
+class SuggestionRow(NamedTuple):
+    """A suggestion to store: where, which code, how sure, and why."""
+
+    document_id: int
+    turn_id: int | None
+    start: int
+    end: int
+    code_id: str
+    confidence: float | None
+    source: str
+    explanation: str
+
+
+_CODING_COLUMNS = (
+    "document_id",
+    "turn_id",
+    "start",
+    "end",
+    "code_id",
+    "confidence",
+    "source",
+    "explanation",
+    "coder",
+    "status",
+    "memo",
+    "anchor",
+    "quote",
+    "created_at",
+    "updated_at",
+)
+
+
+def replace_suggestions_of_documents(
+    session: Session, document_ids: Sequence[int], coder: str, rows: Sequence[SuggestionRow]
+) -> None:
+    """Swap this coder's open suggestions in these documents for new ones: one delete for
+    them all, one bulk insert (accepted and rejected codings stay)."""
+    if not document_ids:
+        return
     session.execute(
         delete(CodingRow).where(
             and_(
-                CodingRow.document_id == document_id,
+                CodingRow.document_id.in_(list(document_ids)),  # type: ignore[attr-defined]
                 CodingRow.coder == coder,
                 CodingRow.status == Status.SUGGESTED.value,
             )
         )
     )
-    if rows:
-        now = utcnow()
-        session.execute(
-            insert(CodingRow),
-            [
-                {
-                    **row,
-                    "document_id": document_id,
-                    "coder": coder,
-                    "status": Status.SUGGESTED.value,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for row in rows
-            ],
-        )
+    now = utcnow()
+    rest = (coder, Status.SUGGESTED.value, "", "ok", "", now, now)
+    bulk.insert_rows(
+        session,
+        CodingRow.__table__,  # type: ignore[attr-defined]
+        _CODING_COLUMNS,
+        [(*row, *rest) for row in rows],
+    )
 
 
 def coding_rows(
