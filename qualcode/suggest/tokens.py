@@ -8,7 +8,7 @@ sentences are still what the project stores as segments.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.!?;:,–—()\[\]\"«»“”]")
 _CLAUSE_BREAK = frozenset('.!?;:,–—()[]"«»“”')
@@ -17,9 +17,10 @@ _SENTENCE_BREAK = frozenset(".!?")
 _CLAUSE_WORDS = frozenset({"men", "mens", "medan", "fordi", "eftersom", "og", "och", "så"})
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word with its offsets in the turn's text, lower-cased form, clause and sentence."""
+class Token(NamedTuple):
+    """A word with its offsets in the turn's text, lower-cased form, clause and sentence.
+
+    A tuple, not a dataclass: suggest makes one per word of every turn."""
 
     start: int
     end: int
@@ -31,16 +32,21 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Words of a text; punctuation only moves the clause and sentence counters."""
     tokens: list[Token] = []
+    append = tokens.append
+    make = tuple.__new__  # Token's own __new__ is a Python function: this skips the call
     clause = sentence = 0
+    word_clause = -1  # the clause of the word before
     for found in _TOKEN.finditer(text):
-        piece = found.group(0)
-        if len(piece) == 1 and piece in _CLAUSE_BREAK:
+        piece = found.group()
+        if piece in _CLAUSE_BREAK:  # punctuation: single characters, never a word
             clause += 1
             if piece in _SENTENCE_BREAK:
                 sentence += 1
             continue
         lower = piece.lower()
-        if lower in _CLAUSE_WORDS and tokens and tokens[-1].clause == clause:
+        if lower in _CLAUSE_WORDS and word_clause == clause:
             clause += 1
-        tokens.append(Token(found.start(), found.end(), lower, clause, sentence))
+        start, end = found.span()
+        append(make(Token, (start, end, lower, clause, sentence)))
+        word_clause = clause
     return tokens
