@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from qualcode.suggest.context import NEGATIONS, is_hypothetical, is_negated
 from qualcode.suggest.terms import CodeSpec, Hit, TermMatcher
-from qualcode.suggest.tokens import Token, tokenize
+from qualcode.suggest.tokens import Tokens, tokenize
 
 # Logistic calibration of the term score, fitted on the held-out half of the development
 # corpus (the half the term lists were not tuned on)
@@ -35,12 +35,18 @@ QUESTION_WEIGHT = 0.5
 _TURNING_DOWN = frozenset({"nej", "nei", "nä", "näe", "nää", "nope", "næ", "nja", "nææ"})
 
 
-def _turns_down(tokens: Sequence[Token]) -> bool:
+def _turns_down(tokens: Tokens) -> bool:
     """An answer that opens with "nej" or negates in its first words turns the question down."""
-    opening = [t.lower for t in tokens[:4]]
+    opening = tokens.lower[:4]
     return bool(opening) and (
         opening[0] in _TURNING_DOWN or any(w in NEGATIONS for w in opening[1:4])
     )
+
+
+def _passage(text: str, tokens: Tokens, hit: Hit) -> str:
+    """The words of the text a hit covers, as written."""
+    start, end = tokens.span(hit.first, hit.last)
+    return text[start:end]
 
 
 def calibrated(score: float) -> float:
@@ -89,7 +95,7 @@ class TermSuggester:
         found: dict[str, set[str]] = defaultdict(set)
         if not tokens:
             return found
-        for hit in self.matcher.find([t.lower for t in tokens], [t.sentence for t in tokens]):
+        for hit in self.matcher.find(tokens.lower, tokens.sentence):
             if is_negated(tokens, hit.first, hit.last, hit.term.word_set):
                 continue
             if is_hypothetical(tokens, hit.first, self.language):
@@ -142,8 +148,8 @@ class TermSuggester:
         ordered = sorted(suggestions.values(), key=lambda s: (-s.confidence, s.code))
         return ordered
 
-    def _hits(self, tokens: Sequence[Token]) -> dict[str, list[tuple[Hit, str | None]]]:
-        hits = self.matcher.find([t.lower for t in tokens], [t.sentence for t in tokens])
+    def _hits(self, tokens: Tokens) -> dict[str, list[tuple[Hit, str | None]]]:
+        hits = self.matcher.find(tokens.lower, tokens.sentence)
         by_code: dict[str, list[tuple[Hit, str | None]]] = defaultdict(list)
         for hit in hits:
             reason = None
@@ -155,7 +161,7 @@ class TermSuggester:
         return by_code
 
     def _score(
-        self, code: str, found: Sequence[tuple[Hit, str | None]], text: str, tokens: Sequence
+        self, code: str, found: Sequence[tuple[Hit, str | None]], text: str, tokens: Tokens
     ) -> Suggestion | None:
         plain = [hit for hit, reason in found if reason is None]
         if not plain:
@@ -171,7 +177,7 @@ class TermSuggester:
             score *= NEGATED_FACTOR
         quoted = []
         for hit in plain:
-            words = text[tokens[hit.first].start : tokens[hit.last].end]
+            words = _passage(text, tokens, hit)
             label = (
                 f'"{words}"' if words.lower() == hit.term.text else f'"{words}" ({hit.term.text})'
             )
@@ -181,12 +187,7 @@ class TermSuggester:
                 quoted.append(label)
         explanation = "matched " + ", ".join(quoted[:4])
         if blocked:
-            notes = sorted(
-                {
-                    f'{reason}: "{text[tokens[h.first].start : tokens[h.last].end]}"'
-                    for h, reason in blocked
-                }
-            )
+            notes = sorted({f'{reason}: "{_passage(text, tokens, h)}"' for h, reason in blocked})
             explanation += "; also " + ", ".join(notes[:2])
         confidence = calibrated(score)
         records = [(self.reliability[(code, t)], t) for t in best if (code, t) in self.reliability]

@@ -139,8 +139,9 @@ class TermMatcher:
     _infix_sizes: tuple[int, ...] = ()
     # Per word length, the fuzzy words whose length lets them reach FUZZY_CUTOFF.
     _fuzzy_by_length: dict[int, list[str]] = field(default_factory=dict)
-    # Per term, every (term id, word position) a phrase needs somewhere in the text.
-    _needs: list[frozenset[tuple[int, int]]] = field(default_factory=list)
+    # Per term, the first step _around takes from the anchor (the key wanted, direction,
+    # words it may skip), or None for a one-word term.
+    _first_steps: list[tuple[tuple[int, int], int, int] | None] = field(default_factory=list)
 
     @classmethod
     def build(cls, codes: Iterable[CodeSpec], language: str) -> TermMatcher:
@@ -157,11 +158,19 @@ class TermMatcher:
         matcher._prefix_sizes = frozenset(len(stem) for stem in matcher._prefix)
         matcher._suffix_sizes = frozenset(len(stem) for stem in matcher._suffix)
         matcher._infix_sizes = tuple(sorted({len(stem) for stem in matcher._infix}))
-        matcher._needs = [
-            frozenset((term_id, position) for position in range(len(term.words)))
-            for term_id, term in enumerate(matcher.terms)
+        matcher._first_steps = [
+            matcher._first_step(term_id) for term_id in range(len(matcher.terms))
         ]
         return matcher
+
+    def _first_step(self, term_id: int) -> tuple[tuple[int, int], int, int] | None:
+        lengths = self._lengths[term_id]
+        anchor = self._anchors[term_id]
+        if len(lengths) == 1:
+            return None
+        if anchor > 0:  # _around looks before the anchor first, as _step counts the gap
+            return (term_id, anchor - 1), -1, PHRASE_GAP if lengths[anchor] >= 4 else 0
+        return (term_id, anchor + 1), 1, PHRASE_GAP if lengths[anchor + 1] >= 4 else 0
 
     def _add(self, code: str, raw: str, origin: str, seen: set[str]) -> None:
         text = " ".join(raw.lower().replace("’", "'").split())
@@ -288,20 +297,32 @@ class TermMatcher:
         known = self._entries.get
         entries = [known(word) or self._entry(word) for word in words]
         keysets: list[frozenset[tuple[int, int]]] | None = None
-        present: frozenset[tuple[int, int]] = frozenset()
         hits: list[Hit] = []
         for index, (_, triggers, fuzzy) in enumerate(entries):
             for term_id, position in triggers:
                 term = self.terms[term_id]
-                if len(term.words) == 1:
+                first_step = self._first_steps[term_id]
+                if first_step is None:  # a one-word term
                     hits.append(Hit(term, index, index, fuzzy))
                     continue
                 if keysets is None:
                     keysets = [entry[0] for entry in entries]
-                    present = frozenset().union(*keysets)
-                # A phrase with a word nowhere in the text cannot match: most anchors
-                # ("hvad", "ikke") are common words, so this saves most searches.
-                if not self._needs[term_id] <= present:
+                # Most anchors are frequent words and most phrases fail at the word next to
+                # the anchor: that first step of _around, done here, spares the calls.
+                key, direction, gap = first_step
+                candidate = index + direction
+                skipped = 0
+                while 0 <= candidate < len(words) and sentences[candidate] == sentences[index]:
+                    if key in keysets[candidate]:
+                        break
+                    if words[candidate] not in FILLERS:
+                        skipped += 1
+                        if skipped > gap:
+                            break
+                    candidate += direction
+                else:
+                    continue
+                if skipped > gap:
                     continue
                 span = self._around(term_id, position, index, keysets, sentences, words)
                 if span is not None:
