@@ -218,7 +218,14 @@ class Project:
         if found is None:
             return None, None
         moved, lost = _replace_document(
-            session, found, prepared.document, prepared.turns, prepared.segments
+            session,
+            found,
+            prepared.document,
+            [dict(zip(repository.TURN_FIELDS, turn)) for turn in prepared.turns],
+            [
+                [dict(zip(repository.SENTENCE_FIELDS, s)) for s in sentences]
+                for sentences in prepared.segments
+            ],
         )
         return ImportOutcome(
             path,

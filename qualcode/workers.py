@@ -16,6 +16,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any, TypeVar
 
 from qualcode.errors import QualcodeError
@@ -26,9 +27,9 @@ Result = TypeVar("Result")
 
 ENVIRONMENT = "QUALCODE_WORKERS"
 MIN_PARALLEL_ITEMS = 8
-# Items handed out ahead per worker: enough to keep every worker busy, few enough that
+# Chunks handed out ahead per worker: enough to keep every worker busy, few enough that
 # results waiting for the writer stay small.
-AHEAD_PER_WORKER = 4
+AHEAD_PER_WORKER = 3
 
 # What the forked workers run: set just before the pool is forked, inherited by the workers.
 _task: tuple[Callable[[Any, Any], Any], Any] | None = None
@@ -75,12 +76,15 @@ def ordered_map(
     context: Context,
     items: Iterable[Item],
     count: int,
+    chunk: int = 8,
 ) -> Iterator[Result]:
     """`task(context, item)` for each item, results in the items' order.
 
     `count` is how many items there are (the iterable is read lazily, in this process, as
-    workers become free). Workers get `context` by inheritance, never by pickling: build it
-    before calling. An exception in a task is raised here, as it would be in-process.
+    workers become free). A worker gets `chunk` items at a time: each hand-over costs the
+    calling process more than a small task does. Workers get `context` by inheritance,
+    never by pickling: build it before calling. An exception in a task is raised here, as
+    it would be in-process.
     """
     workers = parallel(count)
     if workers == 1:
@@ -97,15 +101,13 @@ def ordered_map(
         exhausted = False
         while True:
             while not exhausted and len(pending) < ahead:
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append(pool.apply_async(_run, (item,)))
+                batch = list(islice(source, chunk))
+                exhausted = len(batch) < chunk
+                if batch:
+                    pending.append(pool.apply_async(_run, (batch,)))
             if not pending:
                 break
-            yield pending.popleft().get()
+            yield from pending.popleft().get()
         pool.close()
     finally:
         pool.terminate()
@@ -118,7 +120,7 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run(item: Any) -> Any:
+def _run(batch: list[Any]) -> list[Any]:
     assert _task is not None, "worker started without a task"
     task, context = _task
-    return task(context, item)
+    return [task(context, item) for item in batch]

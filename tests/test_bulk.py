@@ -77,9 +77,17 @@ def test_documents_turns_and_sentences(project: Project) -> None:
     ]
     with Session(project.engine) as session, session.begin():
         ids = repository.insert_documents(session, [_document("a.txt"), _document("b.txt")])
+        values = [tuple(t[f] for f in repository.TURN_FIELDS) for t in turns]
+        sentence_values = [
+            [tuple(s[f] for f in repository.SENTENCE_FIELDS) for s in per_turn]
+            for per_turn in sentences
+        ]
         turn_ids = repository.insert_turns_of_documents(
-            session, [(ids[0], turns, sentences), (ids[1], turns[:1], sentences[:1])]
+            session, [(ids[0], values, sentence_values)]
         )
+        turn_ids |= {
+            ids[1]: repository.insert_turns_and_segments(session, ids[1], turns[:1], sentences[:1])
+        }
     with Session(project.engine) as session:
         rows = {r.name: r for r in session.execute(select(DocumentRow)).scalars()}
         assert [rows["a.txt"].id, rows["b.txt"].id] == ids

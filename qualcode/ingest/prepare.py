@@ -13,9 +13,10 @@ from qualcode.domain import Role
 from qualcode.errors import ImportFailed
 from qualcode.ingest.language import detect_language
 from qualcode.ingest.readers import read_source
-from qualcode.ingest.rows import sentence_rows, turn_row
+from qualcode.ingest.rows import sentence_values, turn_values
 from qualcode.ingest.source import SourceText
 from qualcode.ingest.transcript import ParsedTranscript, ParsedTurn, assign_roles, parse_transcript
+from qualcode.storage.repository import SentenceValues, TurnValues
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ class PreparedFile:
     content_hash: str = ""
     encoding: str | None = None
     document: dict[str, Any] | None = None
-    turns: list[dict[str, Any]] = field(default_factory=list)
-    segments: list[list[dict[str, Any]]] = field(default_factory=list)
+    turns: list[TurnValues] = field(default_factory=list)
+    segments: list[list[SentenceValues]] = field(default_factory=list)
     parsed: tuple[SourceText, ParsedTranscript] | None = None
 
 
@@ -84,8 +85,10 @@ def complete(prepared: PreparedFile, options: PrepareOptions) -> None:
     else:
         source, parsed = prepared.parsed
     language, how = _language_of(parsed.turns, options.language)
-    prepared.turns = [turn_row(number, turn) for number, turn in enumerate(parsed.turns, start=1)]
-    prepared.segments = sentence_rows(language, source.text, parsed.turns)
+    prepared.turns = [
+        turn_values(number, turn) for number, turn in enumerate(parsed.turns, start=1)
+    ]
+    prepared.segments = sentence_values(language, source.text, parsed.turns)
     prepared.document = {
         "name": prepared.name,
         "source_path": str(prepared.path.resolve()),

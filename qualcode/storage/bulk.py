@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Float, Select, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
@@ -67,6 +67,23 @@ def insert_returning_ids(
     return ids
 
 
+def select_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT of plain values (numbers, text) in the session's transaction;
+    on SQLite straight from the driver, without SQLAlchemy's per-row result processing."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return [tuple(row) for row in connection.execute(statement)]
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    values = compiled.construct_params()
+    assert compiled.positiontup is not None
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    rows = driver.execute(str(compiled), [values[name] for name in compiled.positiontup])
+    return rows.fetchall()  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=32)
 def _sqlite_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[str, list]:
     """The INSERT statement with positional parameters in the order of `columns`, and each
@@ -75,6 +92,10 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> 
     names = ", ".join(quote(table.c[name].name) for name in columns)
     marks = ", ".join("?" for _ in columns)
     processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+        None
+        # A float (or None) goes to SQLite as it is: the converter only turns Decimals.
+        if isinstance(table.c[name].type, Float)
+        else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        for name in columns
     ]
     return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", processors

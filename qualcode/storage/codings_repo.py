@@ -72,7 +72,8 @@ def turns_of(session: Session, document_ids: Iterable[int]) -> list[TurnRef]:
     ids = list(document_ids)
     if not ids:
         return []
-    rows = session.execute(
+    rows = bulk.select_rows(
+        session,
         select(
             TurnRow.id,
             TurnRow.document_id,
@@ -86,8 +87,8 @@ def turns_of(session: Session, document_ids: Iterable[int]) -> list[TurnRef]:
         )
         .join(DocumentRow, DocumentRow.id == TurnRow.document_id)
         .where(TurnRow.document_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(DocumentRow.name, TurnRow.number)
-    ).all()
+        .order_by(DocumentRow.name, TurnRow.number),
+    )
     return [TurnRef(*row) for row in rows]
 
 

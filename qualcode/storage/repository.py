@@ -54,18 +54,11 @@ _DOCUMENT_COLUMNS = (
     "metadata",
     "imported_at",
 )
-_TURN_COLUMNS = (
-    "document_id",
-    "number",
-    "speaker",
-    "role",
-    "start",
-    "end",
-    "text",
-    "start_time",
-    "end_time",
-)
-_SEGMENT_COLUMNS = ("turn_id", "number", "start", "end", "text")
+# The values of a turn and of a sentence in the order the bulk inserts take them.
+TURN_FIELDS = ("number", "speaker", "role", "start", "end", "text", "start_time", "end_time")
+SENTENCE_FIELDS = ("number", "start", "end", "text")
+TurnValues = tuple[Any, ...]  # in TURN_FIELDS order
+SentenceValues = tuple[int, int, int, str]  # in SENTENCE_FIELDS order
 
 
 def insert_documents(session: Session, documents: Sequence[dict[str, Any]]) -> list[int]:
@@ -97,48 +90,49 @@ def insert_turns_and_segments(
     segments_per_turn: list[list[dict[str, Any]]],
 ) -> dict[int, int]:
     """Bulk-insert a document's turns and their sentences; returns turn number -> turn id."""
-    return insert_turns_of_documents(session, [(document_id, turns, segments_per_turn)])[
+    values = [tuple(turn.get(field) for field in TURN_FIELDS) for turn in turns]
+    sentences = [
+        [tuple(s[field] for field in SENTENCE_FIELDS) for s in segments]
+        for segments in segments_per_turn
+    ]
+    return insert_turns_of_documents(session, [(document_id, values, sentences)])[  # type: ignore[list-item]
         document_id
     ]
 
 
 def insert_turns_of_documents(
     session: Session,
-    documents: Sequence[tuple[int, list[dict[str, Any]], list[list[dict[str, Any]]]]],
+    documents: Sequence[tuple[int, Sequence[TurnValues], Sequence[Sequence[SentenceValues]]]],
 ) -> dict[int, dict[int, int]]:
     """Bulk-insert the turns and sentences of documents (document id, turns, sentences per
-    turn); returns document id -> turn number -> turn id."""
-    turn_rows = [
-        (
-            document_id,
-            t["number"],
-            t.get("speaker"),
-            t["role"],
-            t["start"],
-            t["end"],
-            t["text"],
-            t.get("start_time"),
-            t.get("end_time"),
-        )
-        for document_id, turns, _ in documents
-        for t in turns
-    ]
-    bulk.insert_rows(session, _table(TurnRow), _TURN_COLUMNS, turn_rows)
+    turn, as TURN_FIELDS and SENTENCE_FIELDS values); returns document id -> turn number ->
+    turn id."""
+    bulk.insert_rows(
+        session,
+        _table(TurnRow),
+        ("document_id", *TURN_FIELDS),
+        [(document_id, *turn) for document_id, turns, _ in documents for turn in turns],
+    )
     ids: dict[int, dict[int, int]] = {document_id: {} for document_id, _, _ in documents}
-    found = session.execute(
+    found = bulk.select_rows(
+        session,
         select(TurnRow.document_id, TurnRow.number, TurnRow.id).where(
             TurnRow.document_id.in_(list(ids))  # type: ignore[attr-defined]
-        )
+        ),
     )
     for document_id, number, turn_id in found:
         ids[document_id][number] = turn_id
-    segment_rows = [
-        (ids[document_id][turn["number"]], s["number"], s["start"], s["end"], s["text"])
-        for document_id, turns, segments_per_turn in documents
-        for turn, segments in zip(turns, segments_per_turn)
-        for s in segments
-    ]
-    bulk.insert_rows(session, _table(SegmentRow), _SEGMENT_COLUMNS, segment_rows)
+    bulk.insert_rows(
+        session,
+        _table(SegmentRow),
+        ("turn_id", *SENTENCE_FIELDS),
+        [
+            (ids[document_id][turn[0]], *sentence)
+            for document_id, turns, sentences_per_turn in documents
+            for turn, sentences in zip(turns, sentences_per_turn)
+            for sentence in sentences
+        ],
+    )
     return ids
 
 
