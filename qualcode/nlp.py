@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,15 +49,16 @@ PUNCT_CHARS = frozenset(
     "!.?։؟۔܀܁܂߹।॥၊။።፧፨᙮᜵᜶᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿‼‽⁇⁈⁉⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗！．？"
     "𐩖𐩗𑁇𑁈𑂾𑂿𑃀𑃁𑅁𑅂𑅃𑇅𑇆𑇍𑇞𑇟𑈸𑈹𑈻𑈼𑊩𑑋𑑌𑗂𑗃𑗉𑗊𑗋𑗌𑗍𑗎𑗏𑗐𑗑𑗒𑗓𑗔𑗕𑗖𑗗𑙁𑙂𑜼𑜽𑜾𑩂𑩃𑪛𑪜𑱁𑱂𖩮𖩯𖫵𖬷𖬸𖭄𛲟𝪈｡。"
 )
-# Runs of non-space characters that may hold a sentence-final character; `\s` is
-# str.isspace, as in spaCy's tokenizer. Characters beyond the Basic Multilingual Plane are
-# taken as one range (a class listing them is ten times slower to search), so a run with an
-# emoji is looked at too, which changes nothing.
-_PUNCT_CHUNK = re.compile(
-    "(?<!\\S)\\S*?["
+# Sentence-final characters; `\s` below is str.isspace, as in spaCy's tokenizer.
+# Characters beyond the Basic Multilingual Plane are taken as one range (a class listing
+# them is ten times slower to search), so a run with an emoji is looked at too, which
+# changes nothing.
+_FINAL_CHARACTER = re.compile(
+    "["
     + "".join(re.escape(c) for c in sorted(PUNCT_CHARS) if ord(c) <= 0xFFFF)
-    + "\U00010000-\U0010ffff]\\S*"
+    + "\U00010000-\U0010ffff]"
 )
+_NON_SPACE = re.compile(r"\S*")
 _RUN = re.compile(r"\S+|\s+")
 
 # Token kinds: a word (or space) may open a sentence, other punctuation is carried along.
@@ -78,30 +80,35 @@ class SentenceFinder:
         starts = [0]
         seen_final = False
         position = 0
-        for found in _PUNCT_CHUNK.finditer(text):
+        for found in _FINAL_CHARACTER.finditer(text):
+            if found.start() < position:
+                continue  # in the run of non-space already looked at
+            # The run of non-space characters around it, as spaCy's tokenizer takes it.
             chunk_start = found.start()
+            while chunk_start > position and not text[chunk_start - 1].isspace():
+                chunk_start -= 1
+            chunk_end = _NON_SPACE.match(text, found.end()).end()  # type: ignore[union-attr]
             if seen_final:
                 opening = self._first_word(text, position, chunk_start)
                 if opening is not None:
                     starts.append(opening)
                     seen_final = False
-            for offset, kind in self._tokens(found.group()):
+            for offset, kind in self._tokens(text[chunk_start:chunk_end]):
                 if kind == _WORD:
                     if seen_final:
                         starts.append(chunk_start + offset)
                         seen_final = False
                 elif kind == _FINAL:
                     seen_final = True
-            position = found.end()
+            position = chunk_end
         if seen_final:
             opening = self._first_word(text, position, len(text))
             if opening is not None:
                 starts.append(opening)
+        starts.append(len(text))
         spans = []
-        for index, start in enumerate(starts):
-            end = _token_end(text, starts[index + 1]) if index + 1 < len(starts) else None
-            if end is None:
-                end = _token_end(text, len(text))
+        for start, following in pairwise(starts):
+            end = _token_end(text, following)
             if text[start:end].strip():
                 spans.append((start, end))
         return spans
@@ -111,6 +118,14 @@ class SentenceFinder:
 
         `start` is the end of a run of non-space characters (or of the text), `end` the start
         of one; no sentence-final character lies in between."""
+        if (
+            start + 1 < end
+            and text[start] == " "
+            and (text[start + 1].isalnum() or text[start + 1].isspace())
+        ):
+            # The common case, "word. Next": one space (no token), then a word; or more
+            # space, which is a token of its own.
+            return start + 1
         for run in _RUN.finditer(text, start, end):
             begin = run.start()
             if text[begin].isspace():

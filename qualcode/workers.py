@@ -10,6 +10,7 @@ same results in the same order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -93,6 +94,9 @@ def ordered_map(
         return
     global _task
     _task = (task, context)
+    # The workers share this process's memory until they write to it; the cycle collector
+    # would write to every object it inspects, so what exists now is left out of it.
+    gc.freeze()
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
     try:
         pending: deque[Any] = deque()
@@ -113,6 +117,7 @@ def ordered_map(
         pool.terminate()
         pool.join()
         _task = None
+        gc.unfreeze()
 
 
 def _ignore_interrupts() -> None:

@@ -29,13 +29,33 @@ def insert_rows(
         return
     sql, processors = _sqlite_insert(table, tuple(columns), dialect)
     if any(processors):
+        converters = [None if p is None else _Memo(p) for p in processors]
         rows = [
-            tuple(value if p is None else p(value) for p, value in zip(processors, row))
+            tuple(value if c is None else c(value) for c, value in zip(converters, row))
             for row in rows
         ]
     driver = connection.connection.driver_connection
     assert driver is not None
     driver.executemany(sql, rows)
+
+
+class _Memo:
+    """A column's value converter, run once per distinct value: a batch's rows mostly share
+    their timestamps, and SQLAlchemy's date conversion is slow."""
+
+    def __init__(self, convert: Any) -> None:
+        self.convert = convert
+        self.done: dict[tuple[type, Any], Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return self.done[key]
+        except KeyError:
+            found = self.done[key] = self.convert(value)
+            return found
+        except TypeError:  # unhashable (a JSON dict): convert every time
+            return self.convert(value)
 
 
 def insert_returning_ids(
