@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from qualcode.suggest.tokens import Tokens
 
 NEGATIONS = frozenset(
@@ -84,16 +86,14 @@ def is_hypothetical(tokens: Tokens, first: int, language: str = "da") -> bool:
     """The match sits in a sentence that opens with a condition ("hvis de havde lyttet,
     så ...") or in a clause with a counterfactual modal ("så ville jeg have turdet")."""
     words, clauses, sentences = tokens.lower, tokens.clause, tokens.sentence
-    sentence = sentences[first]
-    clause = clauses[first]
-    start = first
-    while start > 0 and sentences[start - 1] == sentence:
-        start -= 1
+    # Sentence and clause numbers only grow along the words: each is one stretch of them.
+    start = bisect_left(sentences, sentences[first], 0, first)
     opening = words[start : start + 3]
     if any(word in CONDITIONALS for word in opening[:2]):
         # "om" opening a sentence is "if"; later in a clause it is mostly "about".
         return True
-    clause_words = [word for word, its in zip(words, clauses) if its == clause]
+    clause = clauses[first]
+    clause_words = words[bisect_left(clauses, clause, 0, first) : bisect_right(clauses, clause)]
     if clause_words and clause_words[0] in CONDITIONALS - {"om"}:
         return True
     modals, perfect = _COUNTERFACTUAL.get(language, _COUNTERFACTUAL["default"])

@@ -171,7 +171,7 @@ class TermSuggester:
             weight = hit.term.weight * (0.6 if hit.fuzzy else 1.0)
             best[hit.term.text] = max(best.get(hit.term.text, 0.0), weight)
         weights = sorted(best.values(), reverse=True)
-        score = sum(w * (0.5**i) for i, w in enumerate(weights))
+        score = sum([w * (0.5**i) for i, w in enumerate(weights)])
         blocked = [(hit, reason) for hit, reason in found if reason is not None]
         if blocked:
             score *= NEGATED_FACTOR
