@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -39,8 +40,8 @@ class LemmaLookup:
         self._table = table
         self._known: dict[str, str | None] = {}
         self._connection: sqlite3.Connection | None = None
-        self._pid = 0
         self._lock = threading.Lock()
+        _OPEN.add(self)
 
     def get(self, form: str, default: str | None = None) -> str | None:
         try:
@@ -70,12 +71,26 @@ class LemmaLookup:
         return found[0] if found else None
 
     def _open(self) -> sqlite3.Connection:
-        # A connection never crosses a fork: a forked worker opens its own.
-        if self._connection is None or self._pid != os.getpid():
+        if self._connection is None:
             assert self.path is not None
             self._connection = _connect(self.path)
-            self._pid = os.getpid()
         return self._connection
+
+    def _forget_connection(self) -> None:
+        if self._connection is not None:
+            _INHERITED.append(self._connection)
+        self._connection = None
+        self._lock = threading.Lock()
+
+
+# A connection never crosses a fork: a forked worker opens its own, and keeps the parent's
+# one referenced, neither used nor closed.
+_OPEN: weakref.WeakSet[LemmaLookup] = weakref.WeakSet()
+_INHERITED: list[sqlite3.Connection] = []
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        after_in_child=lambda: [lookup._forget_connection() for lookup in list(_OPEN)]
+    )
 
 
 def open_lookup(language: str, build: Callable[[], dict[str, str]]) -> LemmaLookup:
