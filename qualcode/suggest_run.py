@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from qualcode import workers
 from qualcode.storage import codings_repo
-from qualcode.storage.codings_repo import SuggestionRow, TurnRef
+from qualcode.storage.codings_repo import SuggestionRow
 from qualcode.suggesting import Learner, TurnInput
 
 SUGGEST_BATCH = 32  # documents per transaction
@@ -106,23 +105,23 @@ def read_jobs(engine: Engine, documents: Sequence[tuple[int, str, str]]) -> Iter
     for first in range(0, len(documents), SUGGEST_BATCH):
         chosen = documents[first : first + SUGGEST_BATCH]
         with Session(engine) as session:
-            every_turn = codings_repo.turns_of(session, [d[0] for d in chosen])
-        by_document: dict[int, list[TurnRef]] = {d[0]: [] for d in chosen}
+            every_turn = codings_repo.turn_values(session, [d[0] for d in chosen])
+        by_document: dict[int, list[tuple[int, int, int, str, int, int, str]]] = {
+            d[0]: [] for d in chosen
+        }
         for turn in every_turn:
-            by_document[turn.document_id].append(turn)
+            by_document[turn[1]].append(turn)
         for document_id, name, language in chosen:
-            turns = by_document[document_id]
-            questions = _questions(turns)
-            yield DocumentJob(
-                document_id,
-                name,
-                language,
-                tuple(
-                    JobTurn(t.id, t.number, t.start, t.end, t.text, questions.get(t.id))
-                    for t in turns
-                    if t.role == "participant"
-                ),
-            )
+            turns = []
+            before: tuple[int, int, int, str, int, int, str] | None = None
+            for turn in by_document[document_id]:
+                turn_id, _, number, role, start, end, text = turn
+                if role == "participant":
+                    # The question is the interviewer's turn right before, if there is one.
+                    asked = before[6] if before is not None and before[3] == "interviewer" else None
+                    turns.append(JobTurn(turn_id, number, start, end, text, asked))
+                before = turn
+            yield DocumentJob(document_id, name, language, tuple(turns))
 
 
 def store(
@@ -142,27 +141,17 @@ def store(
                     if (turn.id, code) in decided:
                         totals.skipped_decided += 1
                         continue
-                    rows.append(
-                        SuggestionRow(
-                            job.document_id,
-                            turn.id,
-                            turn.start,
-                            turn.end,
-                            code,
-                            confidence,
-                            source,
-                            explanation,
-                        )
+                    row: SuggestionRow = (
+                        job.document_id,
+                        turn.id,
+                        turn.start,
+                        turn.end,
+                        code,
+                        confidence,
+                        source,
+                        explanation,
                     )
+                    rows.append(row)
             totals.turns += len(job.turns)
         codings_repo.replace_suggestions_of_documents(session, ids, coder, rows)
     totals.suggestions += len(rows)
-
-
-def _questions(turns: Sequence[TurnRef]) -> dict[int, str]:
-    """Participant turn id -> the interviewer's turn right before it, if there is one."""
-    questions: dict[int, str] = {}
-    for before, turn in pairwise(turns):
-        if before.role == "interviewer" and turn.role == "participant":
-            questions[turn.id] = before.text
-    return questions

@@ -28,15 +28,19 @@ def insert_rows(
         connection.execute(insert(table), [dict(zip(columns, row)) for row in rows])
         return
     sql, processors = _sqlite_insert(table, tuple(columns), dialect)
-    if any(processors):
-        converters = [None if p is None else _Memo(p) for p in processors]
-        rows = [
-            tuple(value if c is None else c(value) for c, value in zip(converters, row))
-            for row in rows
-        ]
+    converters = [(i, _Memo(p)) for i, p in enumerate(processors) if p is not None]
+    if converters:
+        rows = [_converted(row, converters) for row in rows]
     driver = connection.connection.driver_connection
     assert driver is not None
     driver.executemany(sql, rows)
+
+
+def _converted(row: Sequence[Any], converters: list[tuple[int, _Memo]]) -> list[Any]:
+    values = list(row)
+    for index, convert in converters:
+        values[index] = convert(values[index])
+    return values
 
 
 class _Memo:
