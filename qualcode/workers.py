@@ -10,13 +10,17 @@ same results in the same order.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -97,9 +101,14 @@ def ordered_map(
     # The workers share this process's memory until they write to it; the cycle collector
     # would write to every object it inspects, so what exists now is left out of it.
     gc.freeze()
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
     try:
-        pending: deque[Any] = deque()
+        pending: deque[Future[list[Any]]] = deque()
         ahead = workers * AHEAD_PER_WORKER
         source = iter(items)
         exhausted = False
@@ -108,21 +117,47 @@ def ordered_map(
                 batch = list(islice(source, chunk))
                 exhausted = len(batch) < chunk
                 if batch:
-                    pending.append(pool.apply_async(_run, (batch,)))
+                    pending.append(pool.submit(_run, batch))
             if not pending:
                 break
-            yield from pending.popleft().get()
-        pool.close()
+            try:
+                yield from pending.popleft().result()
+            except BrokenProcessPool:
+                raise QualcodeError(
+                    "a worker process died (out of memory?); what was done so far is kept: "
+                    f"run the command again, with {ENVIRONMENT}=1 to work in one process"
+                ) from None
     finally:
-        pool.terminate()
-        pool.join()
+        # On an error or Ctrl-C the workers finish the task at hand and stop.
+        pool.shutdown(wait=True, cancel_futures=True)
         _task = None
         gc.unfreeze()
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the calling process stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with(parent)
+
+
+def _end_with(parent: int) -> None:
+    """End this worker when the process that started it ends, even by `kill -9`."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux: the kernel does it
+    except (AttributeError, OSError):
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it ended before we asked
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _run(batch: list[Any]) -> list[Any]:

@@ -180,3 +180,48 @@ def test_parallel_resuggest_keeps_decisions_and_renews_the_rest(
         assert runner.invoke(cli, [*base, "suggest"]).stdout == again.stdout
         in_process = jsonl(runner.invoke(cli, [*base, "export", "codings"]).stdout)
         assert in_process == after
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+os.environ["QUALCODE_WORKERS"] = "2"
+from qualcode import workers
+
+def task(folder, item):
+    open(os.path.join(folder, f"{os.getpid()}"), "w").close()
+    time.sleep(60)
+
+list(workers.ordered_map(task, sys.argv[1], range(16), 16))
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended
+
+
+@pytest.mark.skipif(not FORK or not Path("/proc").is_dir(), reason="needs fork and /proc")
+def test_workers_end_when_the_calling_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT, str(tmp_path)])
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pids = [int(path.name) for path in tmp_path.iterdir()]
+    assert len(pids) == 2, "the workers did not start"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in pids if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "workers outlived the process that started them"
