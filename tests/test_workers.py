@@ -32,6 +32,14 @@ def _fail_on_seven(_: None, item: int) -> int:
     return item
 
 
+def _die_on_seven(_: None, item: int) -> int:
+    if item == 7:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item
+
+
 def test_worker_count_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(workers.ENVIRONMENT, raising=False)
     assert workers.worker_count() == (os.cpu_count() or 1)
@@ -58,6 +66,8 @@ def test_ordered_map_in_workers_and_in_process(monkeypatch: pytest.MonkeyPatch) 
     assert {pid for pid, _ in few} == {os.getpid()}, "a handful of items stays in-process"
     with pytest.raises(ValueError, match="seven"):
         list(workers.ordered_map(_fail_on_seven, None, range(20), 20))
+    with pytest.raises(QualcodeError, match="worker process died"):
+        list(workers.ordered_map(_die_on_seven, None, range(20), 20))
 
 
 def make_corpus(folder: Path, files: int = 12) -> None:
