@@ -116,7 +116,8 @@ def _marker_counts(text: str) -> Counter[str]:
     # spans whitespace, so the counts are those of every word of the text.
     counts: Counter[str] = Counter(dict.fromkeys(_MARKERS, 0))
     for piece, number in Counter(text.split()).items():
-        for word in _WORD.findall(piece):
+        # A piece of letters only is one word; others ("ikke,", "2019") are looked into.
+        for word in (piece,) if piece.isalpha() else _WORD.findall(piece):
             for language in _MARKED_BY.get(word.casefold(), ()):
                 counts[language] += number
     return counts

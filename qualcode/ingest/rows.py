@@ -65,4 +65,8 @@ def sentence_rows(
 
 def _plain(passage: str) -> str:
     """A sentence's text on one line, runs of white space made one space."""
+    # Most sentences are that already: no white space but single spaces inside (every
+    # other white space character is unprintable).
+    if passage.isprintable() and "  " not in passage and passage[:1] != " " != passage[-1:]:
+        return passage
     return " ".join(passage.split())
