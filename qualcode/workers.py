@@ -32,6 +32,7 @@ Result = TypeVar("Result")
 
 ENVIRONMENT = "QUALCODE_WORKERS"
 MIN_PARALLEL_ITEMS = 8
+WORKER_NICENESS = 5
 # Chunks handed out ahead per worker: enough to keep every worker busy, few enough that
 # results waiting for the writer stay small.
 AHEAD_PER_WORKER = 3
@@ -138,6 +139,9 @@ def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the calling process stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with(parent)
+    # The calling process hands out the work and writes every result: when the cores are
+    # all busy it goes first, or everything waits for it.
+    os.nice(WORKER_NICENESS)
 
 
 def _end_with(parent: int) -> None:
