@@ -87,10 +87,15 @@ class LemmaLookup:
 # one referenced, neither used nor closed.
 _OPEN: weakref.WeakSet[LemmaLookup] = weakref.WeakSet()
 _INHERITED: list[sqlite3.Connection] = []
+
+
+def _after_fork() -> None:
+    for lookup in list(_OPEN):
+        lookup._forget_connection()
+
+
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(
-        after_in_child=lambda: [lookup._forget_connection() for lookup in list(_OPEN)]
-    )
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 def open_lookup(language: str, build: Callable[[], dict[str, str]]) -> LemmaLookup:
