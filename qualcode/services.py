@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +11,12 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from qualcode.domain import DocumentSummary, Role
+from qualcode import workers
+from qualcode.domain import DocumentSummary
 from qualcode.errors import ImportFailed, QualcodeError, StorageError
-from qualcode.ingest.language import SUPPORTED, detect_language
-from qualcode.ingest.readers import collect_files, read_source
-from qualcode.ingest.rows import sentence_rows, turn_row
-from qualcode.ingest.source import SourceText
-from qualcode.ingest.transcript import ParsedTranscript, ParsedTurn, assign_roles, parse_transcript
+from qualcode.ingest.language import SUPPORTED
+from qualcode.ingest.prepare import PreparedFile, PrepareOptions, complete, prepare_file, warm_up
+from qualcode.ingest.readers import collect_files
 from qualcode.project import ProjectConfig, find_project_root, load_config, write_config
 from qualcode.storage import repository
 from qualcode.storage.engine import make_engine
@@ -26,6 +24,7 @@ from qualcode.storage.migrate import upgrade
 from qualcode.storage.tables import CodingRow, DocumentRow, TurnRow, utcnow
 
 LANGUAGE_CHOICES = ("auto", *SUPPORTED)
+IMPORT_BATCH = 16  # files stored per transaction
 Progress = Callable[[int, int, str], None]
 
 
@@ -89,95 +88,154 @@ class Project:
         options: ImportOptions | None = None,
         progress: Progress | None = None,
     ) -> tuple[list[ImportOutcome], list[Path]]:
-        """Import files and folders; each file commits on its own, a failure leaves nothing."""
+        """Import files and folders; a file that fails leaves nothing behind.
+
+        Worker processes read and parse the files (workers.py); this process stores them,
+        up to IMPORT_BATCH files a transaction."""
         options = options or ImportOptions()
         if options.language not in LANGUAGE_CHOICES:
             raise QualcodeError(
                 f"--lang {options.language}: choose one of {', '.join(LANGUAGE_CHOICES)}"
             )
         files, skipped = collect_files(list(paths))
-        outcomes: list[ImportOutcome] = []
+        tasks: list[tuple[Path, str]] = []
         taken: dict[str, Path] = {}
-        for index, (path, root) in enumerate(files):
-            if progress:
-                progress(index, len(files), path.name)
+        for path, root in files:
             name = path.name
             if name in taken and taken[name] != path:
                 name = path.relative_to(root).as_posix()
             taken[name] = path
-            outcomes.append(self._import_one(path, name, options))
-        if progress:
-            progress(len(files), len(files), "")
-        return outcomes, skipped
-
-    def _import_one(self, path: Path, name: str, options: ImportOptions) -> ImportOutcome:
-        try:
-            source = read_source(path)
-            parsed = _turns_of(source, options.interviewer_labels)
-        except ImportFailed as exc:
-            return ImportOutcome(path, name, "failed", str(exc))
-        if not parsed.turns:
-            return ImportOutcome(path, name, "failed", f"{path}: no speech found in the file")
-        content_hash = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+            tasks.append((path, name))
         with Session(self.engine) as session:
-            existing = repository.find_document(session, name)
-            if existing is not None and existing.content_hash == content_hash:
-                return ImportOutcome(
-                    path,
-                    name,
-                    "unchanged",
-                    "already imported, unchanged: nothing to do",
-                    existing.language,
-                    0,
+            known = repository.content_hashes(session)
+        prepare = PrepareOptions(
+            options.language, tuple(options.interviewer_labels), options.replace, known
+        )
+        if workers.parallel(len(tasks)) > 1:
+            warm_up(options.language)
+        outcomes: list[ImportOutcome | None] = []
+        batch: list[tuple[int, PreparedFile]] = []
+        for index, prepared in enumerate(
+            workers.ordered_map(prepare_file, prepare, tasks, len(tasks))
+        ):
+            if progress:
+                progress(index, len(tasks), prepared.name)
+            if prepared.failure is not None:
+                outcomes.append(
+                    ImportOutcome(prepared.path, prepared.name, "failed", prepared.failure)
                 )
-            if existing is not None and not options.replace:
-                return ImportOutcome(
-                    path,
-                    name,
-                    "changed",
-                    "changed since it was imported: left alone (use --replace to re-import it; "
-                    "its codings are kept and re-anchored)",
-                    existing.language,
-                )
-        language, how = _language_of(parsed.turns, options.language)
-        turns = [turn_row(number, turn) for number, turn in enumerate(parsed.turns, start=1)]
-        segments = sentence_rows(language, source.text, parsed.turns)
-        document = {
-            "name": name,
-            "source_path": str(path.resolve()),
-            "content_hash": content_hash,
-            "format": source.format,
-            "encoding": _encoding_note(source),
-            "language": language,
-            "language_source": how,
-            "text": source.text,
-            "header": parsed.header,
-            "metadata_": parsed.metadata,
-        }
+                continue
+            if any(other.name == prepared.name for _, other in batch):
+                self._store(batch, outcomes, prepare, options)
+                batch = []
+            batch.append((len(outcomes), prepared))
+            outcomes.append(None)
+            if len(batch) >= IMPORT_BATCH:
+                self._store(batch, outcomes, prepare, options)
+                batch = []
+        self._store(batch, outcomes, prepare, options)
+        if progress:
+            progress(len(tasks), len(tasks), "")
+        assert all(outcome is not None for outcome in outcomes)
+        return [outcome for outcome in outcomes if outcome is not None], skipped
+
+    def _store(
+        self,
+        batch: list[tuple[int, PreparedFile]],
+        outcomes: list[ImportOutcome | None],
+        prepare: PrepareOptions,
+        options: ImportOptions,
+    ) -> None:
+        """Store prepared files in one transaction; their outcomes go to their slots."""
+        if not batch:
+            return
+        current = batch[0][1].path
         try:
             with Session(self.engine) as session, session.begin():
-                existing = repository.find_document(session, name)
-                if existing is not None:
-                    moved, lost = _replace_document(session, existing, document, turns, segments)
-                    status = "replaced"
-                    message = f"re-imported; {moved} codings re-anchored, {lost} kept but flagged"
-                    document_id = existing.id
-                else:
-                    row = DocumentRow(**document)
-                    session.add(row)
-                    session.flush()
-                    assert row.id is not None
-                    document_id = row.id
-                    repository.insert_turns_and_segments(session, document_id, turns, segments)
-                    status, message = "imported", "imported"
-                if options.attributes is not None and options.attributes:
-                    assert document_id is not None
-                    repository.set_attributes(session, document_id, options.attributes)
+                existing = repository.documents_named(session, [p.name for _, p in batch])
+                new: list[tuple[int, PreparedFile]] = []
+                stored: list[int] = []
+                for slot, prepared in batch:
+                    current = prepared.path
+                    outcome, document_id = self._store_one(session, existing, prepared, prepare)
+                    if outcome is None:
+                        new.append((slot, prepared))
+                        continue
+                    outcomes[slot] = outcome
+                    if document_id is not None:
+                        stored.append(document_id)
+                ids = repository.insert_documents(
+                    session, [p.document for _, p in new if p.document is not None]
+                )
+                repository.insert_turns_of_documents(
+                    session,
+                    [(i, p.turns, p.segments) for i, (_, p) in zip(ids, new, strict=True)],
+                )
+                for (slot, prepared), _ in zip(new, ids, strict=True):
+                    assert prepared.document is not None
+                    outcomes[slot] = ImportOutcome(
+                        prepared.path,
+                        prepared.name,
+                        "imported",
+                        "imported",
+                        prepared.document["language"],
+                        len(prepared.turns),
+                        prepared.encoding,
+                    )
+                if options.attributes:
+                    for document_id in [*stored, *ids]:
+                        repository.set_attributes(session, document_id, options.attributes)
         except OperationalError as exc:
-            raise StorageError(f"the database refused the import of {path}: {exc.orig}") from None
-        return ImportOutcome(
-            path, name, status, message, language, len(turns), _encoding_note(source)
+            raise StorageError(
+                f"the database refused the import of {current}: {exc.orig}"
+            ) from None
+
+    @staticmethod
+    def _store_one(
+        session: Session,
+        existing: dict[str, DocumentRow],
+        prepared: PreparedFile,
+        prepare: PrepareOptions,
+    ) -> tuple[ImportOutcome | None, int | None]:
+        """The outcome of a file the project holds already (and the id of the document it
+        replaced), or (None, None) for a new document, to be inserted with the others."""
+        path, name = prepared.path, prepared.name
+        found = existing.get(name)
+        if found is not None and found.content_hash == prepared.content_hash:
+            message = "already imported, unchanged: nothing to do"
+            return ImportOutcome(path, name, "unchanged", message, found.language, 0), None
+        if found is not None and not prepare.replace:
+            message = (
+                "changed since it was imported: left alone (use --replace to re-import it; "
+                "its codings are kept and re-anchored)"
+            )
+            return ImportOutcome(path, name, "changed", message, found.language), None
+        try:
+            complete(prepared, prepare)
+        except ImportFailed as exc:
+            return ImportOutcome(path, name, "failed", str(exc)), None
+        assert prepared.document is not None
+        if found is None:
+            return None, None
+        moved, lost = _replace_document(
+            session,
+            found,
+            prepared.document,
+            [dict(zip(repository.TURN_FIELDS, turn)) for turn in prepared.turns],
+            [
+                [dict(zip(repository.SENTENCE_FIELDS, s)) for s in sentences]
+                for sentences in prepared.segments
+            ],
         )
+        return ImportOutcome(
+            path,
+            name,
+            "replaced",
+            f"re-imported; {moved} codings re-anchored, {lost} kept but flagged",
+            prepared.document["language"],
+            len(prepared.turns),
+            prepared.encoding,
+        ), found.id
 
     # -- reading ------------------------------------------------------------------------
 
@@ -196,27 +254,6 @@ def _migrated_engine(url: str) -> Engine:
         engine.dispose()
         raise StorageError(f"cannot open the database {url}: {exc.orig}") from None
     return engine
-
-
-def _turns_of(source: SourceText, interviewer_labels: Sequence[str]) -> ParsedTranscript:
-    if source.turns is not None:
-        assign_roles(source.turns, interviewer_labels)
-        return ParsedTranscript(header="", metadata={}, turns=source.turns, labelled=True)
-    assert source.paragraphs is not None
-    return parse_transcript(source.text, source.paragraphs, interviewer_labels=interviewer_labels)
-
-
-def _language_of(turns: Sequence[ParsedTurn], requested: str) -> tuple[str, str]:
-    if requested != "auto":
-        return requested, "given"
-    spoken = [t.text for t in turns if t.role is Role.PARTICIPANT] or [t.text for t in turns]
-    return detect_language("\n".join(spoken)).language, "detected"
-
-
-def _encoding_note(source: SourceText) -> str | None:
-    if source.encoding is None:
-        return None
-    return f"{source.encoding} (guessed)" if source.encoding_guessed else source.encoding
 
 
 def _replace_document(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -112,7 +111,12 @@ def suggest_project(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> SuggestReport:
-    """Write suggestions for the participants' turns; accepted and rejected codings stay."""
+    """Write suggestions for the participants' turns; accepted and rejected codings stay.
+
+    One Learner per language is built here, then the documents are worked through in
+    batches (suggest_run.py), in worker processes where it pays."""
+    from qualcode import suggest_run
+
     if not 0.0 <= threshold <= 1.0:
         raise QualcodeError(f"--threshold {threshold}: give a number between 0 and 1")
     with Session(engine) as session:
@@ -121,65 +125,30 @@ def suggest_project(
             raise QualcodeError(
                 "the project has no codebook: run `qualcode codebook use codebooks/impact.yaml`"
             )
-        chosen = codings_repo.documents_by_name(session, documents)
+        chosen = codings_repo.document_refs(session, documents)
         if documents:
             missing = sorted(set(documents) - set(chosen))
             if missing:
                 raise QualcodeError(f"--document {missing[0]}: no such document in the project")
         examples = _examples(session)
     specs = code_specs({"codes": codes})
-    learners: dict[str, Learner] = {}
-    total_turns = total_suggestions = skipped = 0
-    for index, (name, document) in enumerate(chosen.items()):
-        if progress:
-            progress(index, len(chosen), name)
-        assert document.id is not None
-        language = document.language
-        learner = learners.get(language)
-        if learner is None:
-            learner = learners[language] = Learner(TermSuggester(specs, language), examples, specs)
-        with Session(engine) as session, session.begin():
-            every_turn = codings_repo.turns_of(session, [document.id])
-            questions = _questions(every_turn)
-            turns = [t for t in every_turn if t.role == "participant"]
-            decided = codings_repo.decided_pairs(session, [document.id], coder)
-            suggested = learner.suggest(
-                name, [TurnInput(t.number, t.text, questions.get(t.id)) for t in turns]
-            )
-            rows = []
-            for turn, found in zip(turns, suggested, strict=True):
-                for suggestion in found:
-                    if suggestion.confidence < threshold:
-                        continue
-                    if (turn.id, suggestion.code) in decided:
-                        skipped += 1
-                        continue
-                    rows.append(
-                        {
-                            "turn_id": turn.id,
-                            "start": turn.start,
-                            "end": turn.end,
-                            "code_id": suggestion.code,
-                            "confidence": suggestion.confidence,
-                            "source": suggestion.source,
-                            "explanation": suggestion.explanation,
-                        }
-                    )
-            codings_repo.replace_suggestions(session, document.id, coder, rows)
-        total_turns += len(turns)
-        total_suggestions += len(rows)
+    learners = {
+        language: Learner(TermSuggester(specs, language), examples, specs)
+        for language in sorted({language for _, language in chosen.values()})
+    }
+    totals = suggest_run.run(
+        engine,
+        coder,
+        [(document_id, name, language) for name, (document_id, language) in chosen.items()],
+        learners,
+        threshold,
+        progress,
+    )
     if progress:
         progress(len(chosen), len(chosen), "")
-    return SuggestReport(len(chosen), total_turns, total_suggestions, skipped, len(examples))
-
-
-def _questions(turns: Sequence[codings_repo.TurnRef]) -> dict[int, str]:
-    """Participant turn id -> the interviewer's turn right before it, if there is one."""
-    questions: dict[int, str] = {}
-    for before, turn in pairwise(turns):
-        if before.role == "interviewer" and turn.role == "participant":
-            questions[turn.id] = before.text
-    return questions
+    return SuggestReport(
+        len(chosen), totals.turns, totals.suggestions, totals.skipped_decided, len(examples)
+    )
 
 
 def term_reliability(

@@ -51,12 +51,28 @@ def consistent(database: Path) -> dict[str, int]:
         }
 
 
-def run_and_kill(args: list[str], delay: float) -> int | None:
+def count(database: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as connection:
+            return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def run_and_kill(args: list[str], database: Path, table: str, delay: float) -> int | None:
+    """Run qualcode, and kill it `delay` seconds after its first rows of `table` are in
+    (the work is fast: a fixed delay would mostly miss it)."""
+    before = count(database, table)
     process = subprocess.Popen(
         [sys.executable, "-m", "qualcode", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if count(database, table) != before:
+            break
+        time.sleep(0.005)
     time.sleep(delay)
     if process.poll() is None:
         os.kill(process.pid, signal.SIGKILL)
@@ -77,7 +93,8 @@ def test_import_and_suggest_killed_at_random_points(tmp_path: Path) -> None:
     rng = random.Random(11)
     killed = 0
     for _ in range(3):
-        if run_and_kill([*base, "import", str(corpus)], rng.uniform(1.5, 4.0)) == -9:
+        delay = rng.uniform(0, 0.3)
+        if run_and_kill([*base, "import", str(corpus)], database, "turns", delay) == -9:
             killed += 1
         consistent(database)
     finished = subprocess.run(
@@ -94,7 +111,7 @@ def test_import_and_suggest_killed_at_random_points(tmp_path: Path) -> None:
         capture_output=True,
     )
     for _ in range(2):
-        if run_and_kill([*base, "suggest"], rng.uniform(2.0, 4.0)) == -9:
+        if run_and_kill([*base, "suggest"], database, "codings", rng.uniform(0, 0.3)) == -9:
             killed += 1
         consistent(database)
     subprocess.run(

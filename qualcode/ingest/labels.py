@@ -105,6 +105,8 @@ def match_label(paragraph: str) -> LabelMatch | None:
 
 def strip_trailing_timestamp(text: str) -> str:
     """Remove a timestamp such as `[00:12:31]` or `#00:12:31-4#` that ends a paragraph."""
+    if text.rstrip()[-1:] not in ("]", ")", "#"):
+        return text  # no bracketed timestamp can end it: spare the regex its search
     return _TRAILING_TS.sub("", text)
 
 

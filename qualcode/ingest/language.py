@@ -103,11 +103,23 @@ def _nynorsk_or_bokmal(counts: Counter[str]) -> str:
     return "nn" if counts["nn"] > 0.6 * counts["nb"] and counts["nn"] >= 3 else "nb"
 
 
+# Marker word -> the languages it marks.
+_MARKED_BY: dict[str, tuple[str, ...]] = {}
+for _language, _markers in _MARKERS.items():
+    for _marker in _markers - _SHARED_DA_NB:
+        _MARKED_BY[_marker] = (*_MARKED_BY.get(_marker, ()), _language)
+
+
 def _marker_counts(text: str) -> Counter[str]:
-    words = Counter(w.casefold() for w in _WORD.findall(text))
-    counts: Counter[str] = Counter()
-    for language, markers in _MARKERS.items():
-        counts[language] = sum(words[m] for m in markers if m not in _SHARED_DA_NB)
+    # Whitespace-separated pieces are counted first (a transcript has a few hundred
+    # distinct ones among thousands), then the words in each distinct piece: no word
+    # spans whitespace, so the counts are those of every word of the text.
+    counts: Counter[str] = Counter(dict.fromkeys(_MARKERS, 0))
+    for piece, number in Counter(text.split()).items():
+        # A piece of letters only is one word; others ("ikke,", "2019") are looked into.
+        for word in (piece,) if piece.isalpha() else _WORD.findall(piece):
+            for language in _MARKED_BY.get(word.casefold(), ()):
+                counts[language] += number
     return counts
 
 

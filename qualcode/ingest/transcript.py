@@ -87,13 +87,16 @@ def parse_transcript(
     counts = Counter(normalise_label(m.label) for m in labels if m)
     speaker_labels = {key for key, n in counts.items() if n >= 2 or not is_metadata_key(key)}
     for paragraph, found in zip(paragraphs, labels):
-        if found is not None:
-            # A metadata key is a speaker when it heads speech, not a short value:
-            # "Interviewer:" alone on its line, "Deltager 1:", or a long utterance.
-            value = text[paragraph.start + found.text_offset : paragraph.end].split()
-            key = normalise_label(found.label)
-            if not value or key[-1:].isdigit() or len(value) > _HEADER_VALUE_MAX_WORDS:
-                speaker_labels.add(key)
+        if found is None:
+            continue
+        key = normalise_label(found.label)
+        if key in speaker_labels:
+            continue
+        # A metadata key is a speaker when it heads speech, not a short value:
+        # "Interviewer:" alone on its line, "Deltager 1:", or a long utterance.
+        value = text[paragraph.start + found.text_offset : paragraph.end].split()
+        if not value or key[-1:].isdigit() or len(value) > _HEADER_VALUE_MAX_WORDS:
+            speaker_labels.add(key)
 
     def is_start(i: int) -> bool:
         found = labels[i]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, func, select
 from sqlmodel import Session
 
 from qualcode.domain import Role, Status
+from qualcode.storage import bulk
 from qualcode.storage.tables import CodeRow, CodingRow, DocumentRow, SegmentRow, TurnRow, utcnow
 
 
@@ -51,6 +52,18 @@ def documents_by_name(
     return {row.name: row for row in session.execute(query).scalars()}
 
 
+def document_refs(
+    session: Session, names: Iterable[str] | None = None
+) -> dict[str, tuple[int, str]]:
+    """Name -> (id, language) of the named documents (default all), in name order."""
+    query = select(DocumentRow.name, DocumentRow.id, DocumentRow.language).order_by(
+        DocumentRow.name
+    )
+    if names is not None:
+        query = query.where(DocumentRow.name.in_(list(names)))  # type: ignore[attr-defined]
+    return {name: (document_id, language) for name, document_id, language in session.execute(query)}
+
+
 def document_ids(session: Session) -> list[int]:
     return list(session.execute(select(DocumentRow.id)).scalars())
 
@@ -59,7 +72,8 @@ def turns_of(session: Session, document_ids: Iterable[int]) -> list[TurnRef]:
     ids = list(document_ids)
     if not ids:
         return []
-    rows = session.execute(
+    rows = bulk.select_rows(
+        session,
         select(
             TurnRow.id,
             TurnRow.document_id,
@@ -73,9 +87,32 @@ def turns_of(session: Session, document_ids: Iterable[int]) -> list[TurnRef]:
         )
         .join(DocumentRow, DocumentRow.id == TurnRow.document_id)
         .where(TurnRow.document_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(DocumentRow.name, TurnRow.number)
-    ).all()
+        .order_by(DocumentRow.name, TurnRow.number),
+    )
     return [TurnRef(*row) for row in rows]
+
+
+def turn_values(
+    session: Session, document_ids: Sequence[int]
+) -> list[tuple[int, int, int, str, int, int, str]]:
+    """(id, document id, number, role, start, end, text) of the documents' turns, in
+    document and turn order: plain tuples, for suggest to read fast."""
+    if not document_ids:
+        return []
+    return bulk.select_rows(
+        session,
+        select(
+            TurnRow.id,
+            TurnRow.document_id,
+            TurnRow.number,
+            TurnRow.role,
+            TurnRow.start,
+            TurnRow.end,
+            TurnRow.text,
+        )
+        .where(TurnRow.document_id.in_(list(document_ids)))  # type: ignore[attr-defined]
+        .order_by(TurnRow.document_id, TurnRow.number),
+    )
 
 
 def decided_pairs(
@@ -111,31 +148,74 @@ def replace_suggestions(
     session: Session, document_id: int, coder: str, rows: list[dict[str, Any]]
 ) -> None:
     """Swap this coder's open suggestions in a document for new ones (decisions stay)."""
+    replace_suggestions_of_documents(
+        session,
+        [document_id],
+        coder,
+        [
+            (
+                document_id,
+                row["turn_id"],
+                row["start"],
+                row["end"],
+                row["code_id"],
+                row.get("confidence"),
+                row.get("source", "manual"),
+                row.get("explanation", ""),
+            )
+            for row in rows
+        ],
+    )
+
+
+# A suggestion to store: (document id, turn id, start, end, code, confidence, source,
+# explanation). A plain tuple: suggest builds one per suggestion of every turn.
+SuggestionRow = tuple[int, "int | None", int, int, str, "float | None", str, str]
+
+
+_CODING_COLUMNS = (
+    "document_id",
+    "turn_id",
+    "start",
+    "end",
+    "code_id",
+    "confidence",
+    "source",
+    "explanation",
+    "coder",
+    "status",
+    "memo",
+    "anchor",
+    "quote",
+    "created_at",
+    "updated_at",
+)
+
+
+def replace_suggestions_of_documents(
+    session: Session, document_ids: Sequence[int], coder: str, rows: Sequence[SuggestionRow]
+) -> None:
+    """Swap this coder's open suggestions in these documents for new ones: one delete for
+    them all, one bulk insert (accepted and rejected codings stay)."""
+    if not document_ids:
+        return
     session.execute(
         delete(CodingRow).where(
             and_(
-                CodingRow.document_id == document_id,
+                CodingRow.document_id.in_(list(document_ids)),  # type: ignore[attr-defined]
                 CodingRow.coder == coder,
                 CodingRow.status == Status.SUGGESTED.value,
             )
         )
     )
-    if rows:
-        now = utcnow()
-        session.execute(
-            insert(CodingRow),
-            [
-                {
-                    **row,
-                    "document_id": document_id,
-                    "coder": coder,
-                    "status": Status.SUGGESTED.value,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for row in rows
-            ],
-        )
+    now = utcnow()
+    rest = (coder, Status.SUGGESTED.value, "", "ok", "", now, now)
+    bulk.insert_rows(
+        session,
+        CodingRow.__table__,  # type: ignore[attr-defined]
+        _CODING_COLUMNS,
+        [row + rest for row in rows],
+    )
 
 
 def coding_rows(

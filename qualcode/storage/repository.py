@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
-from sqlmodel import Session
+from sqlalchemy import Engine, Table, delete, func, insert, select
+from sqlmodel import Session, SQLModel
 
 from qualcode.domain import DocumentSummary, Role
+from qualcode.storage import bulk
 from qualcode.storage.tables import (
     CodingRow,
     DocumentAttributeRow,
     DocumentRow,
     SegmentRow,
     TurnRow,
+    utcnow,
 )
 
 
@@ -26,6 +28,61 @@ def document_names(session: Session) -> set[str]:
     return set(session.execute(select(DocumentRow.name)).scalars())
 
 
+def content_hashes(session: Session) -> dict[str, str]:
+    """Name -> content hash of every document."""
+    return dict(session.execute(select(DocumentRow.name, DocumentRow.content_hash)).all())
+
+
+def documents_named(session: Session, names: Iterable[str]) -> dict[str, DocumentRow]:
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    query = select(DocumentRow).where(DocumentRow.name.in_(wanted))  # type: ignore[attr-defined]
+    return {row.name: row for row in session.execute(query).scalars()}
+
+
+_DOCUMENT_COLUMNS = (
+    "name",
+    "source_path",
+    "content_hash",
+    "format",
+    "encoding",
+    "language",
+    "language_source",
+    "text",
+    "header",
+    "metadata",
+    "imported_at",
+)
+# The values of a turn and of a sentence in the order the bulk inserts take them.
+TURN_FIELDS = ("number", "speaker", "role", "start", "end", "text", "start_time", "end_time")
+SENTENCE_FIELDS = ("number", "start", "end", "text")
+TurnValues = tuple[Any, ...]  # in TURN_FIELDS order
+SentenceValues = tuple[int, int, int, str]  # in SENTENCE_FIELDS order
+
+
+def insert_documents(session: Session, documents: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert document rows (DocumentRow fields; `metadata_` for the metadata); their ids."""
+    now = utcnow()
+    rows = [
+        (
+            d["name"],
+            d.get("source_path", ""),
+            d["content_hash"],
+            d["format"],
+            d.get("encoding"),
+            d["language"],
+            d.get("language_source", "detected"),
+            d["text"],
+            d.get("header", ""),
+            d.get("metadata_", {}),
+            now,
+        )
+        for d in documents
+    ]
+    return bulk.insert_returning_ids(session, _table(DocumentRow), _DOCUMENT_COLUMNS, rows)
+
+
 def insert_turns_and_segments(
     session: Session,
     document_id: int,
@@ -33,21 +90,54 @@ def insert_turns_and_segments(
     segments_per_turn: list[list[dict[str, Any]]],
 ) -> dict[int, int]:
     """Bulk-insert a document's turns and their sentences; returns turn number -> turn id."""
-    if turns:
-        session.execute(insert(TurnRow), [{**t, "document_id": document_id} for t in turns])
-    ids = dict(
-        session.execute(
-            select(TurnRow.number, TurnRow.id).where(TurnRow.document_id == document_id)
-        ).all()
-    )
-    rows = [
-        {**segment, "turn_id": ids[turn["number"]]}
-        for turn, segments in zip(turns, segments_per_turn)
-        for segment in segments
+    values = [tuple(turn.get(field) for field in TURN_FIELDS) for turn in turns]
+    sentences = [
+        [tuple(s[field] for field in SENTENCE_FIELDS) for s in segments]
+        for segments in segments_per_turn
     ]
-    if rows:
-        session.execute(insert(SegmentRow), rows)
+    return insert_turns_of_documents(session, [(document_id, values, sentences)])[  # type: ignore[list-item]
+        document_id
+    ]
+
+
+def insert_turns_of_documents(
+    session: Session,
+    documents: Sequence[tuple[int, Sequence[TurnValues], Sequence[Sequence[SentenceValues]]]],
+) -> dict[int, dict[int, int]]:
+    """Bulk-insert the turns and sentences of documents (document id, turns, sentences per
+    turn, as TURN_FIELDS and SENTENCE_FIELDS values); returns document id -> turn number ->
+    turn id."""
+    bulk.insert_rows(
+        session,
+        _table(TurnRow),
+        ("document_id", *TURN_FIELDS),
+        [(document_id, *turn) for document_id, turns, _ in documents for turn in turns],
+    )
+    ids: dict[int, dict[int, int]] = {document_id: {} for document_id, _, _ in documents}
+    found = bulk.select_rows(
+        session,
+        select(TurnRow.document_id, TurnRow.number, TurnRow.id).where(
+            TurnRow.document_id.in_(list(ids))  # type: ignore[attr-defined]
+        ),
+    )
+    for document_id, number, turn_id in found:
+        ids[document_id][number] = turn_id
+    bulk.insert_rows(
+        session,
+        _table(SegmentRow),
+        ("turn_id", *SENTENCE_FIELDS),
+        [
+            (ids[document_id][turn[0]], *sentence)
+            for document_id, turns, sentences_per_turn in documents
+            for turn, sentences in zip(turns, sentences_per_turn)
+            for sentence in sentences
+        ],
+    )
     return ids
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
 
 
 def set_attributes(session: Session, document_id: int, attributes: dict[str, str]) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
 
-from qualcode.suggest.tokens import Token
+from qualcode.suggest.tokens import Tokens
 
 NEGATIONS = frozenset(
     {
@@ -58,48 +58,45 @@ NEGATION_AFTER = 2
 
 
 def is_negated(
-    tokens: Sequence[Token], first: int, last: int, term_words: frozenset[str] = frozenset()
+    tokens: Tokens, first: int, last: int, term_words: frozenset[str] = frozenset()
 ) -> bool:
     """A negation in the same clause shortly before the match, or right after its verb
     (Scandinavian word order puts `ikke` after the finite verb: "jeg tør ikke")."""
-    clause = tokens[first].clause
-    sentence = tokens[first].sentence
-    for index in range(
-        max(0, first - NEGATION_BEFORE), min(len(tokens), last + 1 + NEGATION_AFTER)
-    ):
-        token = tokens[index]
-        if token.clause != clause or token.lower not in NEGATIONS:
+    words, clauses, sentences = tokens.lower, tokens.clause, tokens.sentence
+    clause = clauses[first]
+    sentence = sentences[first]
+    for index in range(max(0, first - NEGATION_BEFORE), min(len(words), last + 1 + NEGATION_AFTER)):
+        word = words[index]
+        if clauses[index] != clause or word not in NEGATIONS:
             continue
-        following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
+        following = words[index + 1] if index + 1 < len(words) else ""
         if following in _NOT_NEGATING_NEXT:
             continue
-        if first <= index <= last and token.lower in term_words:
+        if first <= index <= last and word in term_words:
             continue  # the negation is part of the term itself ("ikke hørt" as a term)
         return True
     # "Det er ikke fordi jeg er utryg": a denied cause earlier in the sentence.
     for index in range(first - 1, -1, -1):
-        token = tokens[index]
-        if token.sentence != sentence:
+        if sentences[index] != sentence:
             break
-        denies_cause = index + 1 < first and tokens[index + 1].lower in _DENYING_CAUSE
-        if token.lower in NEGATIONS and denies_cause:
+        denies_cause = index + 1 < first and words[index + 1] in _DENYING_CAUSE
+        if words[index] in NEGATIONS and denies_cause:
             return True
     return False
 
 
-def is_hypothetical(tokens: Sequence[Token], first: int, language: str = "da") -> bool:
+def is_hypothetical(tokens: Tokens, first: int, language: str = "da") -> bool:
     """The match sits in a sentence that opens with a condition ("hvis de havde lyttet,
     så ...") or in a clause with a counterfactual modal ("så ville jeg have turdet")."""
-    sentence = tokens[first].sentence
-    clause = tokens[first].clause
-    start = first
-    while start > 0 and tokens[start - 1].sentence == sentence:
-        start -= 1
-    opening = [t.lower for t in tokens[start : start + 3]]
+    words, clauses, sentences = tokens.lower, tokens.clause, tokens.sentence
+    # Sentence and clause numbers only grow along the words: each is one stretch of them.
+    start = bisect_left(sentences, sentences[first], 0, first)
+    opening = words[start : start + 3]
     if any(word in CONDITIONALS for word in opening[:2]):
         # "om" opening a sentence is "if"; later in a clause it is mostly "about".
         return True
-    clause_words = [t.lower for t in tokens if t.clause == clause]
+    clause = clauses[first]
+    clause_words = words[bisect_left(clauses, clause, 0, first) : bisect_right(clauses, clause)]
     if clause_words and clause_words[0] in CONDITIONALS - {"om"}:
         return True
     modals, perfect = _COUNTERFACTUAL.get(language, _COUNTERFACTUAL["default"])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from qualcode.suggest.context import NEGATIONS, is_hypothetical, is_negated
 from qualcode.suggest.terms import CodeSpec, Hit, TermMatcher
-from qualcode.suggest.tokens import Token, tokenize
+from qualcode.suggest.tokens import Tokens, tokenize
 
 # Logistic calibration of the term score, fitted on transcripts the term lists were never
 # tuned on: the untuned held-out files of corpora/ (da-06, sv-02/04/06, nb-02/04/06, nn-02)
@@ -38,12 +38,18 @@ QUESTION_WEIGHT = 0.5
 _TURNING_DOWN = frozenset({"nej", "nei", "nä", "näe", "nää", "nope", "næ", "nja", "nææ"})
 
 
-def _turns_down(tokens: Sequence[Token]) -> bool:
+def _turns_down(tokens: Tokens) -> bool:
     """An answer that opens with "nej" or negates in its first words turns the question down."""
-    opening = [t.lower for t in tokens[:4]]
+    opening = tokens.lower[:4]
     return bool(opening) and (
         opening[0] in _TURNING_DOWN or any(w in NEGATIONS for w in opening[1:4])
     )
+
+
+def _passage(text: str, tokens: Tokens, hit: Hit) -> str:
+    """The words of the text a hit covers, as written."""
+    start, end = tokens.span(hit.first, hit.last)
+    return text[start:end]
 
 
 def calibrated(score: float) -> float:
@@ -92,7 +98,7 @@ class TermSuggester:
         found: dict[str, set[str]] = defaultdict(set)
         if not tokens:
             return found
-        for hit in self.matcher.find([t.lower for t in tokens], [t.sentence for t in tokens]):
+        for hit in self.matcher.find(tokens.lower, tokens.sentence):
             if is_negated(tokens, hit.first, hit.last, hit.term.word_set):
                 continue
             if is_hypothetical(tokens, hit.first, self.language):
@@ -145,8 +151,8 @@ class TermSuggester:
         ordered = sorted(suggestions.values(), key=lambda s: (-s.confidence, s.code))
         return ordered
 
-    def _hits(self, tokens: Sequence[Token]) -> dict[str, list[tuple[Hit, str | None]]]:
-        hits = self.matcher.find([t.lower for t in tokens], [t.sentence for t in tokens])
+    def _hits(self, tokens: Tokens) -> dict[str, list[tuple[Hit, str | None]]]:
+        hits = self.matcher.find(tokens.lower, tokens.sentence)
         by_code: dict[str, list[tuple[Hit, str | None]]] = defaultdict(list)
         for hit in hits:
             reason = None
@@ -158,7 +164,7 @@ class TermSuggester:
         return by_code
 
     def _score(
-        self, code: str, found: Sequence[tuple[Hit, str | None]], text: str, tokens: Sequence
+        self, code: str, found: Sequence[tuple[Hit, str | None]], text: str, tokens: Tokens
     ) -> Suggestion | None:
         plain = [hit for hit, reason in found if reason is None]
         if not plain:
@@ -168,13 +174,13 @@ class TermSuggester:
             weight = hit.term.weight * (0.6 if hit.fuzzy else 1.0)
             best[hit.term.text] = max(best.get(hit.term.text, 0.0), weight)
         weights = sorted(best.values(), reverse=True)
-        score = sum(w * (0.5**i) for i, w in enumerate(weights))
+        score = sum([w * (0.5**i) for i, w in enumerate(weights)])
         blocked = [(hit, reason) for hit, reason in found if reason is not None]
         if blocked:
             score *= NEGATED_FACTOR
         quoted = []
         for hit in plain:
-            words = text[tokens[hit.first].start : tokens[hit.last].end]
+            words = _passage(text, tokens, hit)
             label = (
                 f'"{words}"' if words.lower() == hit.term.text else f'"{words}" ({hit.term.text})'
             )
@@ -184,12 +190,7 @@ class TermSuggester:
                 quoted.append(label)
         explanation = "matched " + ", ".join(quoted[:4])
         if blocked:
-            notes = sorted(
-                {
-                    f'{reason}: "{text[tokens[h.first].start : tokens[h.last].end]}"'
-                    for h, reason in blocked
-                }
-            )
+            notes = sorted({f'{reason}: "{_passage(text, tokens, h)}"' for h, reason in blocked})
             explanation += "; also " + ", ".join(notes[:2])
         confidence = calibrated(score)
         records = [(self.reliability[(code, t)], t) for t in best if (code, t) in self.reliability]

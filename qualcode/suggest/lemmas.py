@@ -5,22 +5,21 @@ tiny; its real data are the POS-keyed exception tables (form -> lemmas per noun,
 adjective, adverb), merged here into one POS-free table. Nynorsk has no table of its own
 and uses the Bokmål one plus a few rules for its own endings.
 
-Loading a table from the package's gzipped JSON takes a second or two, so the merged,
-lower-cased table is cached as a pickle in the user's cache folder (rebuilt when the
-package version changes).
+Building a table from the package's gzipped JSON takes a second or two, so the merged,
+lower-cased table is kept in the user's cache folder and read a word at a time
+(lemma_cache.py).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
-import pickle
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-_CACHE_VERSION = 1
+from qualcode.suggest.lemma_cache import LemmaLookup, open_lookup
+
 _POS_ORDER = ("verb", "noun", "adj", "adv")
 
 # Endings of Nynorsk forms and the Bokmål-table forms to try instead (ikkje-forms are terms).
@@ -158,11 +157,6 @@ def _data_dir() -> Path:
     return Path(spacy_lookups_data.__file__).resolve().parent / "data"
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "qualcode"
-
-
 def _read(name: str) -> object:
     with gzip.open(_data_dir() / name, "rt", encoding="utf-8") as handle:
         return json.load(handle)
@@ -191,32 +185,26 @@ def _build(language: str) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=8)
-def lemma_table(language: str) -> dict[str, str]:
-    """Form -> lemma for a document language (nn uses the nb table)."""
+def _table_language(language: str) -> str | None:
     language = {"nn": "nb", "no": "nb"}.get(language, language)
-    if language not in {"da", "sv", "nb"}:
-        return {}
-    from qualcode import __version__
+    return language if language in {"da", "sv", "nb"} else None
 
-    cache = _cache_dir() / f"lemmas-{language}-{_CACHE_VERSION}-{__version__}.pickle"
-    try:
-        with cache.open("rb") as handle:
-            cached = pickle.load(handle)
-        if isinstance(cached, dict):
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError):
-        pass
-    table = _build(language)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache)
-    except OSError:
-        pass  # a read-only home: work without the cache
-    return table
+
+def lemma_lookup(language: str) -> LemmaLookup:
+    """Form -> lemma for a document language (nn uses the nb table), read as needed."""
+    return _lookup(_table_language(language))
+
+
+@lru_cache(maxsize=8)
+def _lookup(table_language: str | None) -> LemmaLookup:
+    if table_language is None:
+        return LemmaLookup(None, {})
+    return open_lookup(table_language, lambda: _build(table_language))
+
+
+def lemma_table(language: str) -> dict[str, str]:
+    """The whole form -> lemma table of a document language, in memory."""
+    return dict(lemma_lookup(language).items())
 
 
 @lru_cache(maxsize=8)
@@ -233,7 +221,7 @@ class Lemmatizer:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.table = lemma_table(language)
+        self.table = lemma_lookup(language)
         self._forms: dict[str, set[str]] | None = None
 
     def extra_lemma(self, word: str) -> str | None:

@@ -136,6 +136,15 @@ class TermMatcher:
     )
     _fuzzy_targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _cache: dict[str, tuple[tuple[tuple[int, int], ...], bool]] = field(default_factory=dict)
+    # Lengths the stems come in, so a word is cut only into pieces some stem could be.
+    _prefix_sizes: frozenset[int] = frozenset()
+    _suffix_sizes: frozenset[int] = frozenset()
+    _infix_sizes: tuple[int, ...] = ()
+    # Per word length, the fuzzy words whose length lets them reach FUZZY_CUTOFF.
+    _fuzzy_by_length: dict[int, list[str]] = field(default_factory=dict)
+    # Per term, the first step _around takes from the anchor (the key wanted, direction,
+    # words it may skip), or None for a one-word term.
+    _first_steps: list[tuple[tuple[int, int], int, int] | None] = field(default_factory=list)
 
     @classmethod
     def build(cls, codes: Iterable[CodeSpec], language: str) -> TermMatcher:
@@ -149,7 +158,22 @@ class TermMatcher:
                 if name:
                     matcher._add(code.id, name, "name", seen)
         matcher._fuzzy_words = sorted(matcher._fuzzy_targets)
+        matcher._prefix_sizes = frozenset(len(stem) for stem in matcher._prefix)
+        matcher._suffix_sizes = frozenset(len(stem) for stem in matcher._suffix)
+        matcher._infix_sizes = tuple(sorted({len(stem) for stem in matcher._infix}))
+        matcher._first_steps = [
+            matcher._first_step(term_id) for term_id in range(len(matcher.terms))
+        ]
         return matcher
+
+    def _first_step(self, term_id: int) -> tuple[tuple[int, int], int, int] | None:
+        lengths = self._lengths[term_id]
+        anchor = self._anchors[term_id]
+        if len(lengths) == 1:
+            return None
+        if anchor > 0:  # _around looks before the anchor first, as _step counts the gap
+            return (term_id, anchor - 1), -1, PHRASE_GAP if lengths[anchor] >= 4 else 0
+        return (term_id, anchor + 1), 1, PHRASE_GAP if lengths[anchor + 1] >= 4 else 0
 
     def _add(self, code: str, raw: str, origin: str, seen: set[str]) -> None:
         text = " ".join(raw.lower().replace("’", "'").split())
@@ -219,7 +243,10 @@ class TermMatcher:
         length = len(word)
         if length >= MIN_STEM:
             for size in range(MIN_STEM, length + 1):
-                keys.extend(self._prefix.get(word[:size], ()))
+                if size in self._prefix_sizes:
+                    keys.extend(self._prefix.get(word[:size], ()))
+                if size not in self._suffix_sizes:
+                    continue
                 # `*medvirkning` ends a compound that may still take an inflection:
                 # brukermedvirkning, brukermedvirkningen, brukermedvirkningens.
                 for ending in range(0, min(MAX_ENDING, length - size) + 1):
@@ -228,17 +255,18 @@ class TermMatcher:
                     )
             if self._infix:
                 for start in range(0, length - MIN_STEM + 1):
-                    for end in range(start + MIN_STEM, length + 1):
-                        keys.extend(self._infix.get(word[start:end], ()))
+                    for size in self._infix_sizes:
+                        if start + size <= length:
+                            keys.extend(self._infix.get(word[start : start + size], ()))
         fuzzy = False
         if (
             not keys
             and length >= FUZZY_MIN_LENGTH
-            and word not in self.lemmatizer.table
             and self._fuzzy_words
+            and word not in self.lemmatizer.table
         ):
             best = process.extractOne(
-                word, self._fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                word, self._fuzzy_candidates(length), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
             )
             if best is not None:
                 keys.extend(self._fuzzy_targets[best[0]])
@@ -247,20 +275,57 @@ class TermMatcher:
         self._cache[word] = result
         return result
 
+    def _fuzzy_candidates(self, length: int) -> list[str]:
+        """The fuzzy words, in order, that a word of this length could match at all.
+
+        fuzz.ratio is 100 * (1 - indel distance / total length), and the distance is at
+        least the difference in length: words too much longer or shorter are left out
+        before rapidfuzz compares them, which changes no result."""
+        found = self._fuzzy_by_length.get(length)
+        if found is None:
+            found = self._fuzzy_by_length[length] = [
+                word
+                for word in self._fuzzy_words
+                if 100.0 * (1.0 - abs(length - len(word)) / (length + len(word)))
+                >= FUZZY_CUTOFF - 1e-6
+            ]
+        return found
+
     def find(self, words: Sequence[str], sentences: Sequence[int]) -> list[Hit]:
         """Every term occurrence in a token list (lower-cased words and their sentence).
 
         A phrase is tried only where its anchor (its longest word) occurs, then matched
         outwards from there; common short words never start a search.
         """
-        entries = [self._entry(word) for word in words]
-        keysets = [entry[0] for entry in entries]
+        known = self._entries.get
+        entries = [known(word) or self._entry(word) for word in words]
+        keysets: list[frozenset[tuple[int, int]]] | None = None
         hits: list[Hit] = []
         for index, (_, triggers, fuzzy) in enumerate(entries):
             for term_id, position in triggers:
                 term = self.terms[term_id]
-                if len(term.words) == 1:
+                first_step = self._first_steps[term_id]
+                if first_step is None:  # a one-word term
                     hits.append(Hit(term, index, index, fuzzy))
+                    continue
+                if keysets is None:
+                    keysets = [entry[0] for entry in entries]
+                # Most anchors are frequent words and most phrases fail at the word next to
+                # the anchor: that first step of _around, done here, spares the calls.
+                key, direction, gap = first_step
+                candidate = index + direction
+                skipped = 0
+                while 0 <= candidate < len(words) and sentences[candidate] == sentences[index]:
+                    if key in keysets[candidate]:
+                        break
+                    if words[candidate] not in FILLERS:
+                        skipped += 1
+                        if skipped > gap:
+                            break
+                    candidate += direction
+                else:
+                    continue
+                if skipped > gap:
                     continue
                 span = self._around(term_id, position, index, keysets, sentences, words)
                 if span is not None:
