@@ -114,21 +114,22 @@ def build(root: Path, segments: int, seed: int = 11) -> Path:
                 for t in turns
             ]
             ids = repository.insert_turns_and_segments(session, row.id, turns, segments_per_turn)
-            suggestions = [
-                {
-                    "turn_id": ids[turn["number"]],
-                    "start": turn["start"],
-                    "end": turn["end"],
-                    "code_id": code,
-                    "confidence": round(rng.uniform(0.3, 0.95), 3),
-                    "source": "terms",
-                    "explanation": "matched a term (bench)",
-                }
+            suggestions: list[codings_repo.SuggestionRow] = [
+                (
+                    row.id,
+                    ids[turn["number"]],
+                    turn["start"],
+                    turn["end"],
+                    code,
+                    round(rng.uniform(0.3, 0.95), 3),
+                    "terms",
+                    "matched a term (bench)",
+                )
                 for turn, gold in zip(turns, codes)
                 if turn["role"] == "participant" and gold
                 for code in gold[:3]
             ]
-            codings_repo.replace_suggestions(session, row.id, CODER, suggestions)
+            codings_repo.replace_suggestions_of_documents(session, [row.id], CODER, suggestions)
     project.close()
     return folder
 

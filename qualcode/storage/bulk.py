@@ -28,19 +28,23 @@ def insert_rows(
         connection.execute(insert(table), [dict(zip(columns, row)) for row in rows])
         return
     sql, processors = _sqlite_insert(table, tuple(columns), dialect)
-    converters = [(i, _Memo(p)) for i, p in enumerate(processors) if p is not None]
-    if converters:
-        rows = [_converted(row, converters) for row in rows]
     driver = connection.connection.driver_connection
     assert driver is not None
-    driver.executemany(sql, rows)
+    driver.executemany(sql, _converted(rows, processors))
 
 
-def _converted(row: Sequence[Any], converters: list[tuple[int, _Memo]]) -> list[Any]:
-    values = list(row)
-    for index, convert in converters:
-        values[index] = convert(values[index])
-    return values
+def _converted(rows: Sequence[Sequence[Any]], processors: list) -> Sequence[Sequence[Any]]:
+    """The rows with each column's SQLAlchemy converter applied (once per distinct value)."""
+    converters = [(i, _Memo(p)) for i, p in enumerate(processors) if p is not None]
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, convert in converters:
+            values[index] = convert(values[index])
+        converted.append(values)
+    return converted
 
 
 class _Memo:
@@ -80,10 +84,8 @@ def insert_returning_ids(
     ids = []
     cursor = driver.cursor()
     try:
-        for row in rows:
-            cursor.execute(
-                sql, tuple(value if p is None else p(value) for p, value in zip(processors, row))
-            )
+        for row in _converted(rows, processors):
+            cursor.execute(sql, row)
             assert cursor.lastrowid is not None
             ids.append(cursor.lastrowid)
     finally:

@@ -144,30 +144,6 @@ def participant_turns_of_documents(session: Session, document_ids: Iterable[int]
     return [t for t in turns_of(session, document_ids) if t.role == Role.PARTICIPANT.value]
 
 
-def replace_suggestions(
-    session: Session, document_id: int, coder: str, rows: list[dict[str, Any]]
-) -> None:
-    """Swap this coder's open suggestions in a document for new ones (decisions stay)."""
-    replace_suggestions_of_documents(
-        session,
-        [document_id],
-        coder,
-        [
-            (
-                document_id,
-                row["turn_id"],
-                row["start"],
-                row["end"],
-                row["code_id"],
-                row.get("confidence"),
-                row.get("source", "manual"),
-                row.get("explanation", ""),
-            )
-            for row in rows
-        ],
-    )
-
-
 # A suggestion to store: (document id, turn id, start, end, code, confidence, source,
 # explanation). A plain tuple: suggest builds one per suggestion of every turn.
 SuggestionRow = tuple[int, "int | None", int, int, str, "float | None", str, str]
