@@ -17,7 +17,11 @@ Reported, in one run, over the same texts:
 - peak memory: max RSS of the process doing import + suggest, and the peak of its RSS plus
   its workers' (sampled; forked workers share pages, so this overstates the total a little).
 
-    python bench/bench_import_suggest.py [--words 1000000] [--repetitive] [--keep DIR]
+    python bench/bench_import_suggest.py [--words 1000000] [--rounds 3] [--repetitive] [--keep DIR]
+
+A shared machine's speed drifts by a third from one second to the next, so the whole
+measurement (bare tokenisation, import + suggest into a new project, bare tokenisation) is
+repeated `--rounds` times; every round's ratio is printed, and the median is the figure.
 
 `QUALCODE_WORKERS` sets the number of worker processes (default: one per core).
 """
@@ -30,6 +34,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -303,7 +308,10 @@ def main() -> None:
         "--repetitive", action="store_true", help="shuffle whole turns (the old corpus)"
     )
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--rounds", type=int, default=3, help="measurements; the median counts")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds: give at least 1")
     work = args.keep or Path(tempfile.mkdtemp(prefix="qualcode-bench-"))
     corpus = work / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
@@ -319,12 +327,13 @@ def main() -> None:
         ],
         check=True,
     )
-    # Bare tokenisation just before and just after: a shared machine's speed drifts.
-    bare_before, tokens = bare_tokenisation(texts)
-    measured = run_import_suggest(work / "project", corpus)
-    bare_after, _ = bare_tokenisation(texts)
-    bare_s = (bare_before + bare_after) / 2
-    total_s = measured["import_s"] + measured["suggest_s"]
+    rounds = []
+    for number in range(args.rounds):
+        # Bare tokenisation just before and just after: a shared machine's speed drifts.
+        bare_before, tokens = bare_tokenisation(texts)
+        measured = run_import_suggest(work / f"project-{number + 1}", corpus)
+        bare_after, _ = bare_tokenisation(texts)
+        rounds.append((measured, bare_before, bare_after))
     print(
         f"corpus: {words:,} words in {measured['documents']:.0f} files "
         f"({', '.join(LANGUAGES)}), {measured['turns']:.0f} participant turns, "
@@ -332,25 +341,29 @@ def main() -> None:
         + (" (--repetitive)" if args.repetitive else "")
     )
     print(f"workers: {os.environ.get('QUALCODE_WORKERS', 'default (one per core)')}")
+    ratios = []
+    for number, (measured, bare_before, bare_after) in enumerate(rounds, start=1):
+        bare_s = (bare_before + bare_after) / 2
+        total_s = measured["import_s"] + measured["suggest_s"]
+        ratios.append(bare_s / total_s)
+        loading = measured["spacy_import_s"]
+        print(
+            f"round {number}: import {measured['import_s']:.2f} s + suggest "
+            f"{measured['suggest_s']:.2f} s = {total_s:.2f} s ({words / total_s:,.0f} words/s); "
+            f"bare spacy.blank(lang).pipe {bare_s:.2f} s ({words / bare_s:,.0f} words/s, "
+            f"{tokens:,} tokens; {bare_before:.2f} s before, {bare_after:.2f} s after); "
+            f"ratio {bare_s / total_s:.2f} ({bare_s / (total_s + loading):.2f} counting "
+            f"`import spacy`, {loading:.2f} s, untimed on both sides)"
+        )
     print(
-        f"import:  {measured['import_s']:.1f} s   suggest: {measured['suggest_s']:.1f} s   "
-        f"total: {total_s:.1f} s   -> {words / total_s:,.0f} words/s"
+        f"ratio (import+suggest speed / bare tokenisation speed), median of {len(ratios)}: "
+        f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f})"
     )
     print(
-        f"bare spacy.blank(lang).pipe tokenisation: {bare_s:.1f} s "
-        f"({words / bare_s:,.0f} words/s, {tokens:,} tokens; "
-        f"{bare_before:.2f} s before, {bare_after:.2f} s after)"
-    )
-    print(f"ratio (import+suggest speed / bare tokenisation speed): {bare_s / total_s:.2f}")
-    loading = measured["spacy_import_s"]
-    print(
-        f"  (`import spacy` took {loading:.1f} s, untimed on both sides; counted against "
-        f"import+suggest alone the ratio would be {bare_s / (total_s + loading):.2f})"
-    )
-    print(
-        f"peak memory: main process {measured['max_rss_mb']:.0f} MB (max RSS), "
-        f"with its workers {measured['peak_tree_rss_mb']:.0f} MB (sampled RSS sum; "
-        f"largest worker {measured['max_child_rss_mb']:.0f} MB)"
+        f"peak memory: main process {max(r[0]['max_rss_mb'] for r in rounds):.0f} MB "
+        f"(max RSS), with its workers {max(r[0]['peak_tree_rss_mb'] for r in rounds):.0f} MB "
+        f"(sampled RSS sum; largest worker "
+        f"{max(r[0]['max_child_rss_mb'] for r in rounds):.0f} MB)"
     )
     print(f"suggestions: {measured['suggestions']:.0f}; failed files: {measured['failed']:.0f}")
     if args.keep is None:

@@ -95,3 +95,24 @@ def test_a_forked_child_reads_through_its_own_connection(cache_home: Path) -> No
     assert os.read(read, 100) == b"bruger"
     os.close(read)
     assert lookup.get("gik") == "gå"
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["cache file", "in memory"])
+def test_prefetching_many_forms_gives_what_single_reads_give(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    if not cached:
+        monkeypatch.setattr(lemma_cache, "_write", _refuse)
+    lookup = open_lookup("da", Builder())
+    assert (lookup.path is not None) == cached
+    monkeypatch.setattr(lemma_cache, "_PREFETCH_CHUNK", 2)  # several queries
+    forms = ["huset", "ukendt", "gik", "huset", "brugerne", "andet"]
+    lookup.prefetch(forms)
+    assert [lookup.get(form) for form in forms] == ["hus", None, "gå", "hus", "bruger", None]
+    if cached:  # everything was read by the prefetch: no single reads left
+        monkeypatch.setattr(lookup, "_read", _refuse)
+        assert lookup.get("gik") == "gå" and lookup.get("andet") is None
+
+
+def _refuse(*_: object) -> None:
+    raise OSError("not allowed here")

@@ -98,7 +98,7 @@ class TermSuggester:
         found: dict[str, set[str]] = defaultdict(set)
         if not tokens:
             return found
-        for hit in self.matcher.find(tokens.lower, tokens.sentence):
+        for hit in self.matcher.find(tokens):
             if is_negated(tokens, hit.first, hit.last, hit.term.word_set):
                 continue
             if is_hypothetical(tokens, hit.first, self.language):
@@ -152,7 +152,7 @@ class TermSuggester:
         return ordered
 
     def _hits(self, tokens: Tokens) -> dict[str, list[tuple[Hit, str | None]]]:
-        hits = self.matcher.find(tokens.lower, tokens.sentence)
+        hits = self.matcher.find(tokens)
         by_code: dict[str, list[tuple[Hit, str | None]]] = defaultdict(list)
         for hit in hits:
             reason = None

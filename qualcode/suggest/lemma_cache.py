@@ -14,10 +14,11 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 CACHE_VERSION = 2
+_PREFETCH_CHUNK = 500  # forms per query, well under SQLite's limit on parameters
 
 
 def cache_dir() -> Path:
@@ -49,6 +50,28 @@ class LemmaLookup:
         except KeyError:
             found = self._known[form] = self._read(form)
         return default if found is None else found
+
+    def prefetch(self, forms: Iterable[str]) -> None:
+        """Read the lemmas of many forms at once: one query instead of one per form."""
+        wanted = [form for form in set(forms) if form not in self._known]
+        if not wanted:
+            return
+        if self._table is not None:
+            for form in wanted:
+                self._known[form] = self._table.get(form)
+            return
+        for start in range(0, len(wanted), _PREFETCH_CHUNK):
+            chunk = wanted[start : start + _PREFETCH_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                rows = (
+                    self._open()
+                    .execute(f"SELECT form, lemma FROM lemmas WHERE form IN ({marks})", chunk)
+                    .fetchall()
+                )
+            found = dict(rows)
+            for form in chunk:
+                self._known[form] = found.get(form)
 
     def __contains__(self, form: object) -> bool:
         return isinstance(form, str) and self.get(form) is not None

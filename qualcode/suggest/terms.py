@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from qualcode.suggest.lemmas import Lemmatizer
+from qualcode.suggest.tokens import Tokens
 
 MIN_STEM = 5
 MAX_ENDING = 4
@@ -131,9 +132,7 @@ class TermMatcher:
     _fuzzy_words: list[str] = field(default_factory=list)
     _lengths: list[tuple[int, ...]] = field(default_factory=list)
     _anchors: list[int] = field(default_factory=list)
-    _entries: dict[str, tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...], bool]] = (
-        field(default_factory=dict)
-    )
+    _entries: dict[str, Entry] = field(default_factory=dict)
     _fuzzy_targets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _cache: dict[str, tuple[tuple[tuple[int, int], ...], bool]] = field(default_factory=dict)
     # Lengths the stems come in, so a word is cut only into pieces some stem could be.
@@ -291,15 +290,20 @@ class TermMatcher:
             ]
         return found
 
-    def find(self, words: Sequence[str], sentences: Sequence[int]) -> list[Hit]:
-        """Every term occurrence in a token list (lower-cased words and their sentence).
+    def find(self, tokens: Tokens) -> list[Hit]:
+        """Every term occurrence in a text's tokens.
 
         A phrase is tried only where its anchor (its longest word) occurs, then matched
         outwards from there; common short words never start a search.
         """
+        words = tokens.lower
         known = self._entries.get
-        entries = [known(word) or self._entry(word) for word in words]
+        found = [known(word) for word in words]
+        if None in found:  # words not met before: their lemmas read in one go
+            self.lemmatizer.table.prefetch(w for w, e in zip(words, found) if e is None)
+        entries = [entry or self._entry(word) for word, entry in zip(words, found)]
         keysets: list[frozenset[tuple[int, int]]] | None = None
+        sentences: list[int] = []
         hits: list[Hit] = []
         for index, (_, triggers, fuzzy) in enumerate(entries):
             for term_id, position in triggers:
@@ -310,6 +314,7 @@ class TermMatcher:
                     continue
                 if keysets is None:
                     keysets = [entry[0] for entry in entries]
+                    sentences = tokens.sentence
                 # Most anchors are frequent words and most phrases fail at the word next to
                 # the anchor: that first step of _around, done here, spares the calls.
                 key, direction, gap = first_step
@@ -332,9 +337,7 @@ class TermMatcher:
                     hits.append(Hit(term, span[0], span[1], fuzzy))
         return hits
 
-    def _entry(
-        self, word: str
-    ) -> tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...], bool]:
+    def _entry(self, word: str) -> Entry:
         entry = self._entries.get(word)
         if entry is None:
             keys, fuzzy = self.lookup(word)

@@ -3,6 +3,9 @@
 Suggestion matching runs over millions of words, so it tokenises with one regular
 expression (words, with inner hyphens and apostrophes) instead of a spaCy pass; spaCy's
 sentences are still what the project stores as segments.
+
+Most turns match no term, and only a match needs to know its clause, its sentence or where
+it is in the text: those are worked out the first time they are asked for.
 """
 
 from __future__ import annotations
@@ -16,60 +19,83 @@ _CLAUSE_BREAK = frozenset('.!?;:,–—()[]"«»“”')
 _SENTENCE_BREAK = frozenset(".!?")
 # Conjunctions that open a new clause: negation and conditions do not reach past them.
 _CLAUSE_WORDS = frozenset({"men", "mens", "medan", "fordi", "eftersom", "og", "och", "så"})
+# Joins a text's tokens so that they are lower-cased in one call; no token contains it.
+_JOIN = "\x00"
 
 
 class Tokens:
-    """The words of a text in parallel lists: lower-cased form, clause and sentence of each,
-    and where each word is in the text."""
+    """The words of a text: the lower-cased form of each, and, worked out when first asked
+    for, the clause and sentence of each and where each is in the text."""
 
-    __slots__ = ("_ends", "_pieces", "clause", "lower", "sentence")
+    __slots__ = ("_clause", "_ends", "_parts", "_pieces", "_sentence", "_tokens", "lower")
 
-    def __init__(
-        self,
-        lower: list[str],
-        clause: list[int],
-        sentence: list[int],
-        pieces: list[int],
-        ends: list[int],
-    ) -> None:
+    def __init__(self, parts: list[str], tokens: list[str], lower: list[str]) -> None:
         self.lower = lower
-        self.clause = clause
-        self.sentence = sentence
-        self._pieces = pieces  # per word, its place among the text's pieces
-        self._ends = ends  # where each piece of the split text ends
+        self._parts = parts  # the split text: [gap, token, gap, token, ..., gap]
+        self._tokens = tokens  # every token lower-cased, punctuation included
+        self._clause: list[int] | None = None
+        self._sentence: list[int] | None = None
+        self._pieces: list[int] | None = None  # per word, its place among the tokens
+        self._ends: list[int] | None = None  # where each part of the split text ends
 
     def __len__(self) -> int:
         return len(self.lower)
 
+    @property
+    def clause(self) -> list[int]:
+        if self._clause is None:
+            self._number()
+        assert self._clause is not None
+        return self._clause
+
+    @property
+    def sentence(self) -> list[int]:
+        if self._sentence is None:
+            self._number()
+        assert self._sentence is not None
+        return self._sentence
+
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets in the text from the start of word `first` to the end of word `last`."""
+        if self._pieces is None:
+            self._number()
+        if self._ends is None:
+            self._ends = list(accumulate(map(len, self._parts)))
+        assert self._pieces is not None
         return self._ends[2 * self._pieces[first]], self._ends[2 * self._pieces[last] + 1]
+
+    def _number(self) -> None:
+        """Clause, sentence and token position of every word; punctuation only moves the
+        clause and sentence counters, and so does a conjunction right after a word."""
+        clauses: list[int] = []
+        sentences: list[int] = []
+        pieces: list[int] = []
+        clause = sentence = 0
+        word_clause = -1  # the clause of the word before
+        for index, token in enumerate(self._tokens):
+            if token in _CLAUSE_BREAK:  # punctuation: single characters, never a word
+                clause += 1
+                if token in _SENTENCE_BREAK:
+                    sentence += 1
+                continue
+            if token in _CLAUSE_WORDS and word_clause == clause:
+                clause += 1
+            clauses.append(clause)
+            sentences.append(sentence)
+            pieces.append(index)
+            word_clause = clause
+        self._clause, self._sentence, self._pieces = clauses, sentences, pieces
 
 
 def tokenize(text: str) -> Tokens:
-    """Words of a text; punctuation only moves the clause and sentence counters."""
-    # Splitting on the tokens keeps what lies between them: [gap, token, gap, token, ...,
-    # gap], so running sums of the lengths give every offset without a match object each.
+    """Words of a text, lower-cased."""
+    # Splitting on the tokens keeps what lies between them, so running sums of the parts'
+    # lengths give every offset without a match object each.
     parts = _SPLIT.split(text)
-    ends = list(accumulate(map(len, parts)))
-    lower: list[str] = []
-    clauses: list[int] = []
-    sentences: list[int] = []
-    pieces: list[int] = []
-    clause = sentence = 0
-    word_clause = -1  # the clause of the word before
-    for index, piece in enumerate(parts[1::2]):
-        if piece in _CLAUSE_BREAK:  # punctuation: single characters, never a word
-            clause += 1
-            if piece in _SENTENCE_BREAK:
-                sentence += 1
-            continue
-        word = piece.lower()
-        if word in _CLAUSE_WORDS and word_clause == clause:
-            clause += 1
-        lower.append(word)
-        clauses.append(clause)
-        sentences.append(sentence)
-        pieces.append(index)
-        word_clause = clause
-    return Tokens(lower, clauses, sentences, pieces, ends)
+    tokens = parts[1::2]
+    if not tokens:
+        return Tokens(parts, [], [])
+    # str.lower of the joined tokens is the tokens lowered one by one (the separator is
+    # neither a letter nor ignored by case rules), in one call instead of thousands.
+    lowered = _JOIN.join(tokens).lower().split(_JOIN)
+    return Tokens(parts, lowered, [t for t in lowered if t not in _CLAUSE_BREAK])

@@ -1,0 +1,131 @@
+"""The suggestion tokenizer: words lower-cased, and (worked out lazily) each word's clause,
+sentence and place in the text, checked against a plain one-pass reading of the text."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualcode.suggest.tokens import tokenize
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.!?;:,–—()\[\]\"«»“”]")
+_BREAKS = set('.!?;:,–—()[]"«»“”')
+_CONJUNCTIONS = {"men", "mens", "medan", "fordi", "eftersom", "og", "och", "så"}
+
+
+def reference(text: str) -> list[tuple[str, int, int, str]]:
+    """(lower-cased word, clause, sentence, the word as written) for each word."""
+    found = []
+    clause = sentence = 0
+    previous_was_word = False
+    for match in _WORD.finditer(text):
+        token = match.group()
+        if token in _BREAKS:
+            clause += 1
+            sentence += token in ".!?"
+            previous_was_word = False
+            continue
+        if token.lower() in _CONJUNCTIONS and previous_was_word:
+            clause += 1
+        found.append((token.lower(), clause, sentence, token))
+        previous_was_word = True
+    return found
+
+
+def read(text: str) -> list[tuple[str, int, int, str]]:
+    tokens = tokenize(text)
+    written = []
+    for index in range(len(tokens)):
+        start, end = tokens.span(index, index)
+        written.append(text[start:end])
+    return list(zip(tokens.lower, tokens.clause, tokens.sentence, written, strict=True))
+
+
+def test_a_turn_reads_as_words_clauses_and_sentences() -> None:
+    text = "Jeg tør mere nu, og det er godt! Men hvis de ikke lytter... så GÅR jeg."
+    assert [(w, c, s) for w, c, s, _ in read(text)] == [
+        ("jeg", 0, 0),
+        ("tør", 0, 0),
+        ("mere", 0, 0),
+        ("nu", 0, 0),
+        ("og", 1, 0),
+        ("det", 1, 0),
+        ("er", 1, 0),
+        ("godt", 1, 0),
+        ("men", 2, 1),
+        ("hvis", 2, 1),
+        ("de", 2, 1),
+        ("ikke", 2, 1),
+        ("lytter", 2, 1),
+        ("så", 5, 4),
+        ("går", 5, 4),
+        ("jeg", 5, 4),
+    ]
+    tokens = tokenize(text)
+    start, end = tokens.span(13, 15)
+    assert text[start:end] == "så GÅR jeg"
+
+
+def test_text_without_words() -> None:
+    assert len(tokenize("")) == 0
+    assert len(tokenize(" ... !? ")) == 0
+
+
+_PIECES = st.sampled_from(
+    [
+        "Jeg",
+        "tør",
+        "MERE",
+        "og",
+        "Och",
+        "men",
+        "så",
+        "brukerrepræsentant",
+        "ikkje",
+        "Östen",
+        "İstanbul",
+        "ΣΟΦΟΣ",
+        "straße",
+        "ß",
+        "ǅemal",
+        "K'",
+        "rock-'n'-roll",
+        "jeg’s",
+        "2019",
+        "kl.",
+        "_",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        ".",
+        ",",
+        "!",
+        "?",
+        "...",
+        "–",
+        "(",
+        ")",
+        '"',
+        "«",
+        "»",
+        "“",
+        "”",
+        ";",
+        ":",
+        "-",
+        "'",
+        "’",
+        "\x00",
+        "é",
+        "e\u0301",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_tokenize_agrees_with_a_plain_reading(text: str) -> None:
+    assert read(text) == reference(text)
