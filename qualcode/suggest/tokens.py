@@ -19,6 +19,10 @@ _CLAUSE_BREAK = frozenset('.!?;:,–—()[]"«»“”')
 _SENTENCE_BREAK = frozenset(".!?")
 # Conjunctions that open a new clause: negation and conditions do not reach past them.
 _CLAUSE_WORDS = frozenset({"men", "mens", "medan", "fordi", "eftersom", "og", "och", "så"})
+# A transcriber's note in brackets: "(ler)", "[uklart]", "(skrattar)", "[pause]". Its words
+# are not the speaker's, so they match no term; the brackets still end a clause.
+_NOTE = re.compile(r"(?<=[(\[])[^()\[\]]{1,40}(?=[)\]])")
+_NOTE_WORDS = 3
 # Joins a text's tokens so that they are lower-cased in one call; no token contains it.
 _JOIN = "\x00"
 
@@ -87,10 +91,18 @@ class Tokens:
         self._clause, self._sentence, self._pieces = clauses, sentences, pieces
 
 
+def _blank_note(note: re.Match[str]) -> str:
+    """Spaces for a short note (so offsets stay those of the text); a longer aside stays."""
+    words = note.group()
+    return " " * len(words) if len(words.split()) <= _NOTE_WORDS else words
+
+
 def tokenize(text: str) -> Tokens:
     """Words of a text, lower-cased."""
     # Splitting on the tokens keeps what lies between them, so running sums of the parts'
     # lengths give every offset without a match object each.
+    if "(" in text or "[" in text:
+        text = _NOTE.sub(_blank_note, text)
     parts = _SPLIT.split(text)
     tokens = parts[1::2]
     if not tokens:
