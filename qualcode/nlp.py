@@ -61,6 +61,12 @@ _FINAL_CHARACTER = re.compile(
 _NON_SPACE = re.compile(r"\S*")
 _RUN = re.compile(r"\S+|\s+")
 
+# A word of two or more Latin letters and one sentence-final character: spaCy's tokenizer
+# always splits it into the word and the character (unless a special case says otherwise),
+# so the commonest chunk needs no tokenizer call. (A single capital and a period is an
+# initial, kept whole.)
+_WORD_AND_FINAL = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]{2,}[.!?]")
+
 # Token kinds: a word (or space) may open a sentence, other punctuation is carried along.
 _WORD, _PUNCT, _FINAL = 0, 1, 2
 _CHUNK_CACHE_LIMIT = 200_000
@@ -72,6 +78,7 @@ class SentenceFinder:
     def __init__(self, language: str) -> None:
         self.language = language
         self._chunks: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._special_cases: frozenset[str] | None = None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Sentences of a text as (start, end) character offsets; blank ones left out."""
@@ -145,6 +152,11 @@ class SentenceFinder:
     def _tokens(self, chunk: str) -> tuple[tuple[int, int], ...]:
         """(offset, kind) of each token spaCy's tokenizer makes of a run of non-space."""
         found = self._chunks.get(chunk)
+        if found is None and _WORD_AND_FINAL.fullmatch(chunk):
+            if self._special_cases is None:
+                self._special_cases = frozenset(pipeline(self.language).tokenizer.rules)
+            if chunk not in self._special_cases and chunk[:-1] not in self._special_cases:
+                found = ((0, _WORD), (len(chunk) - 1, _FINAL))
         if found is None:
             tokenizer = pipeline(self.language).tokenizer
             found = tuple(

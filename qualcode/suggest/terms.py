@@ -113,8 +113,19 @@ def code_specs(codebook: dict) -> list[CodeSpec]:
     return specs
 
 
-# Per word type: every (term, word position) it matches, the anchors among them, fuzzily?
-Entry = tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...], bool]
+# The phrases a word anchors whose first step away from it (see _first_step) goes the same
+# way and may skip as many words: direction, gap, and the (term id, position) keys wanted
+# there.
+StepGroup = tuple[int, int, frozenset[tuple[int, int]]]
+# Per word type: every (term, word position) it matches, the anchors among them, fuzzily?,
+# the one-word terms among them, and the phrases among them grouped by their first step.
+Entry = tuple[
+    frozenset[tuple[int, int]],
+    tuple[tuple[int, int], ...],
+    bool,
+    tuple["Term", ...],
+    tuple[StepGroup, ...],
+]
 
 
 @dataclass
@@ -302,39 +313,45 @@ class TermMatcher:
         if None in found:  # words not met before: their lemmas read in one go
             self.lemmatizer.table.prefetch(w for w, e in zip(words, found) if e is None)
         entries = [entry or self._entry(word) for word, entry in zip(words, found)]
-        keysets: list[frozenset[tuple[int, int]]] | None = None
+        keysets: list[frozenset[tuple[int, int]]] = []
         sentences: list[int] = []
         hits: list[Hit] = []
-        for index, (_, triggers, fuzzy) in enumerate(entries):
-            for term_id, position in triggers:
-                term = self.terms[term_id]
-                first_step = self._first_steps[term_id]
-                if first_step is None:  # a one-word term
+        for index, (_, triggers, fuzzy, singles, groups) in enumerate(entries):
+            if not groups:
+                for term in singles:
                     hits.append(Hit(term, index, index, fuzzy))
-                    continue
-                if keysets is None:
-                    keysets = [entry[0] for entry in entries]
-                    sentences = tokens.sentence
-                # Most anchors are frequent words and most phrases fail at the word next to
-                # the anchor: that first step of _around, done here, spares the calls.
-                key, direction, gap = first_step
+                continue
+            if not keysets:
+                keysets = [entry[0] for entry in entries]
+                sentences = tokens.sentence
+            # Frequent words anchor many phrases, and most phrases fail at the word next to
+            # the anchor: that first step is looked at once for all phrases that take it
+            # (the words within reach, the keys wanted there), before any phrase is matched.
+            reached: set[tuple[int, int]] = set()
+            sentence = sentences[index]
+            for direction, gap, wanted in groups:
                 candidate = index + direction
                 skipped = 0
-                while 0 <= candidate < len(words) and sentences[candidate] == sentences[index]:
-                    if key in keysets[candidate]:
-                        break
+                while 0 <= candidate < len(words) and sentences[candidate] == sentence:
+                    if not wanted.isdisjoint(keysets[candidate]):
+                        reached |= wanted & keysets[candidate]
                     if words[candidate] not in FILLERS:
                         skipped += 1
                         if skipped > gap:
                             break
                     candidate += direction
-                else:
-                    continue
-                if skipped > gap:
-                    continue
-                span = self._around(term_id, position, index, keysets, sentences, words)
-                if span is not None:
-                    hits.append(Hit(term, span[0], span[1], fuzzy))
+            if not reached:
+                for term in singles:
+                    hits.append(Hit(term, index, index, fuzzy))
+                continue
+            for term_id, position in triggers:
+                first_step = self._first_steps[term_id]
+                if first_step is None:  # a one-word term
+                    hits.append(Hit(self.terms[term_id], index, index, fuzzy))
+                elif first_step[0] in reached:
+                    span = self._around(term_id, position, index, keysets, sentences, words)
+                    if span is not None:
+                        hits.append(Hit(self.terms[term_id], span[0], span[1], fuzzy))
         return hits
 
     def _entry(self, word: str) -> Entry:
@@ -342,7 +359,15 @@ class TermMatcher:
         if entry is None:
             keys, fuzzy = self.lookup(word)
             triggers = tuple(k for k in keys if k[1] == self._anchors[k[0]])
-            entry = (frozenset(keys), triggers, fuzzy)
+            singles = tuple(self.terms[t] for t, _ in triggers if self._first_steps[t] is None)
+            grouped: dict[tuple[int, int], set[tuple[int, int]]] = {}
+            for term_id, _ in triggers:
+                first_step = self._first_steps[term_id]
+                if first_step is not None:
+                    key, direction, gap = first_step
+                    grouped.setdefault((direction, gap), set()).add(key)
+            groups = tuple((d, g, frozenset(wanted)) for (d, g), wanted in grouped.items())
+            entry = (frozenset(keys), triggers, fuzzy, singles, groups)
             self._entries[word] = entry
         return entry
 
