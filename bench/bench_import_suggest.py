@@ -17,11 +17,12 @@ Reported, in one run, over the same texts:
 - peak memory: max RSS of the process doing import + suggest, and the peak of its RSS plus
   its workers' (sampled; forked workers share pages, so this overstates the total a little).
 
-    python bench/bench_import_suggest.py [--words 1000000] [--rounds 3] [--repetitive] [--keep DIR]
+    python bench/bench_import_suggest.py [--words 1000000] [--rounds 5] [--repetitive] [--keep DIR]
 
 A shared machine's speed drifts by a third from one second to the next, so the whole
 measurement (bare tokenisation, import + suggest into a new project, bare tokenisation) is
-repeated `--rounds` times; every round's ratio is printed, and the median is the figure.
+repeated `--rounds` times (5 unless told); every round's ratio is printed, and the median
+is the figure.
 
 `QUALCODE_WORKERS` sets the number of worker processes (default: one per core).
 """
@@ -308,7 +309,7 @@ def main() -> None:
         "--repetitive", action="store_true", help="shuffle whole turns (the old corpus)"
     )
     parser.add_argument("--keep", type=Path, default=None)
-    parser.add_argument("--rounds", type=int, default=3, help="measurements; the median counts")
+    parser.add_argument("--rounds", type=int, default=5, help="measurements; the median counts")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds: give at least 1")
