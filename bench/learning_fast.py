@@ -71,7 +71,7 @@ def main() -> None:
     for language, documents in sorted(load(Path(args.corpus)).items()):
         train, test = [], []
         for name, turns in documents:
-            number = int(re.match(r"[a-z]+-u?(\d+)", name).group(1))  # type: ignore[union-attr]
+            number = int(re.match(r"[a-z]+-[a-z]?(\d+)", name).group(1))  # type: ignore[union-attr]
             (train if (number % 2 == 1) != args.swap else test).append((name, turns))
         examples = [
             Example(name, t.number, t.text, frozenset(codes), frozenset(), True, language)
