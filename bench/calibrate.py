@@ -25,7 +25,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from qualcode.ingest.labels import is_interviewer_label  # noqa: E402
+from bench.gold_turns import interviewer_turns  # noqa: E402
 from qualcode.suggest import engine  # noqa: E402
 from qualcode.suggest.terms import code_specs  # noqa: E402
 
@@ -53,9 +53,9 @@ def samples(files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
         language = gold.name[:2]
         suggester = suggesters.setdefault(language, engine.TermSuggester(specs, language))
         question = None
-        for line in gold.read_text(encoding="utf-8").splitlines():
-            turn = json.loads(line)
-            if is_interviewer_label(turn["speaker"] or ""):
+        rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+        for turn, asked in zip(rows, interviewer_turns(rows), strict=True):
+            if asked:
                 question = turn["text"]
                 continue
             for suggestion in suggester.suggest(turn["text"], question):
