@@ -8,6 +8,12 @@ prints the fit and a reliability table (confidence bucket -> share of right sugg
 with the calibration currently in the code and with the new fit.
 
     python bench/calibrate.py [--split heldout|tune|all] [GOLD_FILE_OR_FOLDER ...]
+                              [--as-of FOLDER=REVISION ...]
+
+A blind set's misses get read and the term lists tuned on them, after which its suggestions
+are better than those of transcripts nobody has seen. `--as-of bench/unseen3=9b735e7`
+scores that folder's files with the codebook as it was at that git revision, the one the set
+was first measured blind with.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import argparse
 import json
 import math
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -45,13 +52,36 @@ def gold_files(split: str, paths: list[str]) -> list[Path]:
     return chosen
 
 
-def samples(files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
-    specs = code_specs(yaml.safe_load((REPO / "codebooks" / "impact.yaml").read_text("utf-8")))
-    suggesters: dict[str, engine.TermSuggester] = {}
+def codebook_at(revision: str | None) -> dict:
+    """The shipped codebook now, or as it was at a git revision."""
+    if revision is None:
+        return yaml.safe_load((REPO / "codebooks" / "impact.yaml").read_text("utf-8"))
+    shown = subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{revision}:codebooks/impact.yaml"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return yaml.safe_load(shown.stdout)
+
+
+def samples(
+    files: list[Path], as_of: dict[Path, str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    as_of = as_of or {}
+    suggesters: dict[tuple[str | None, str], engine.TermSuggester] = {}
+    specs: dict[str | None, list] = {}
     scores, right = [], []
     for gold in files:
         language = gold.name[:2]
-        suggester = suggesters.setdefault(language, engine.TermSuggester(specs, language))
+        revision = next(
+            (rev for folder, rev in as_of.items() if gold.resolve().is_relative_to(folder)), None
+        )
+        if revision not in specs:
+            specs[revision] = code_specs(codebook_at(revision))
+        suggester = suggesters.setdefault(
+            (revision, language), engine.TermSuggester(specs[revision], language)
+        )
         question = None
         rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
         for turn, asked in zip(rows, interviewer_turns(rows), strict=True):
@@ -104,9 +134,22 @@ def main() -> None:
         help="Gold files or folders to fit on instead of a split of corpora/ "
         "(transcripts the term lists were not tuned on).",
     )
+    parser.add_argument(
+        "--as-of",
+        action="append",
+        default=[],
+        metavar="FOLDER=REVISION",
+        help="Score the gold files under FOLDER with the codebook of a git revision.",
+    )
     args = parser.parse_args()
     files = gold_files(args.split, args.gold)
-    x, y = samples(files)
+    as_of = {}
+    for given in args.as_of:
+        folder, _, revision = given.partition("=")
+        if not revision:
+            parser.error(f"--as-of {given}: write FOLDER=REVISION")
+        as_of[Path(folder).resolve()] = revision
+    x, y = samples(files, as_of)
     where = ", ".join(args.gold) if args.gold else f"the {args.split} split of corpora/"
     print(f"{len(x)} term suggestions in {len(files)} files of {where}, {y.mean():.2f} right")
     current = engine.CALIBRATION

@@ -424,7 +424,7 @@ def demo(context: Context, directory: Path | None) -> None:
     type=float,
     default=None,
     metavar="X",
-    help="Lowest confidence to keep (default 0.3).",
+    help="Lowest confidence to keep (default 0.2).",
 )
 @pass_context
 def suggest(context: Context, documents: tuple[str, ...], threshold: float | None) -> None:

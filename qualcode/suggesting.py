@@ -18,6 +18,10 @@ from qualcode.suggest.terms import CodeSpec, code_specs
 # A document counts as worked through once this share of its participant turns has a
 # decision; its other participant turns then teach "none of these codes".
 CODED_DOCUMENT_SHARE = 0.3
+# A code suggested by the nearest coded turns alone, with no term of it in the turn: its
+# probability is fitted on a few dozen of the project's own votes and least sure at the
+# low end, so it has to reach this, above the general threshold, before it is shown.
+LEARNED_ALONE_MIN = 0.3
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class Learner:
                 if code not in self.known:
                     continue
                 vote = votes.get(code)
+                if code not in by_code and (vote is None or vote.probability < LEARNED_ALONE_MIN):
+                    continue
                 note = (
                     f"similar to {vote.nearest.document} turn {vote.nearest.turn} "
                     f"({vote.similarity:.2f}), coded {code}"
