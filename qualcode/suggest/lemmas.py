@@ -6,7 +6,7 @@ adjective, adverb), merged here into one POS-free table. Nynorsk has no table of
 and uses the Bokmål one plus a few rules for its own endings.
 
 Building a table from the package's gzipped JSON takes a second or two, so the merged,
-lower-cased table is kept in the user's cache folder and read a word at a time
+lower-cased table is kept in the user's cache folder and read as words are first met
 (lemma_cache.py).
 """
 
