@@ -4,8 +4,8 @@ Suggestion matching runs over millions of words, so it tokenises with one regula
 expression (words, with inner hyphens and apostrophes) instead of a spaCy pass; spaCy's
 sentences are still what the project stores as segments.
 
-Most turns match no term, and only a match needs to know its clause, its sentence or where
-it is in the text: those are worked out the first time they are asked for.
+Only matching needs to know a word's clause, its sentence or where it is in the text, and
+not for every text: those are worked out the first time they are asked for.
 """
 
 from __future__ import annotations
