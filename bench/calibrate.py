@@ -19,7 +19,6 @@ was first measured blind with.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 import subprocess
@@ -32,7 +31,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.gold_turns import interviewer_turns  # noqa: E402
+from bench.gold_turns import answers, read_gold  # noqa: E402
 from qualcode.suggest import engine  # noqa: E402
 from qualcode.suggest.terms import code_specs  # noqa: E402
 
@@ -82,16 +81,10 @@ def samples(
         suggester = suggesters.setdefault(
             (revision, language), engine.TermSuggester(specs[revision], language)
         )
-        question = None
-        rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
-        for turn, asked in zip(rows, interviewer_turns(rows), strict=True):
-            if asked:
-                question = turn["text"]
-                continue
+        for turn, question in answers(read_gold(gold)):
             for suggestion in suggester.suggest(turn["text"], question):
                 scores.append(suggestion.score)
                 right.append(suggestion.code in turn["codes"])
-            question = None
     return np.array(scores), np.array(right, dtype=float)
 
 

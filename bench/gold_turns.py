@@ -4,7 +4,9 @@ would suggest for."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from qualcode.domain import Role
 from qualcode.ingest.transcript import ParsedTurn, assign_roles
@@ -15,3 +17,19 @@ def interviewer_turns(rows: Sequence[dict]) -> list[bool]:
     turns = [ParsedTurn(row["speaker"], 0, 0, row["text"]) for row in rows]
     assign_roles(turns)
     return [turn.role == Role.INTERVIEWER for turn in turns]
+
+
+def read_gold(path: Path) -> list[dict]:
+    """The rows of a gold file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def answers(rows: Sequence[dict]) -> Iterator[tuple[dict, str | None]]:
+    """Each participant's row, with the interviewer's turn right before it (or None)."""
+    question = None
+    for row, asked in zip(rows, interviewer_turns(rows), strict=True):
+        if asked:
+            question = row["text"]
+            continue
+        yield row, question
+        question = None

@@ -22,7 +22,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.gold_turns import interviewer_turns  # noqa: E402
+from bench.gold_turns import answers  # noqa: E402
 from qualcode.suggest.engine import DEFAULT_THRESHOLD, TermSuggester  # noqa: E402
 from qualcode.suggest.learned import Example  # noqa: E402
 from qualcode.suggest.terms import code_specs  # noqa: E402
@@ -44,15 +44,10 @@ def load(corpus: Path) -> dict[str, list[tuple[str, list[dict]]]]:
 
 
 def inputs(turns: list[dict]) -> list[tuple[TurnInput, set[str]]]:
-    result = []
-    question = None
-    for turn, asked in zip(turns, interviewer_turns(turns), strict=True):
-        if asked:
-            question = turn["text"]
-            continue
-        result.append((TurnInput(turn["turn"], turn["text"], question), set(turn["codes"])))
-        question = None
-    return result
+    return [
+        (TurnInput(turn["turn"], turn["text"], question), set(turn["codes"]))
+        for turn, question in answers(turns)
+    ]
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ loop for editing terms.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import defaultdict
@@ -24,7 +23,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.gold_turns import interviewer_turns  # noqa: E402
+from bench.gold_turns import answers, read_gold  # noqa: E402
 from qualcode.suggest.engine import DEFAULT_THRESHOLD, TermSuggester  # noqa: E402
 from qualcode.suggest.terms import code_specs  # noqa: E402
 
@@ -75,19 +74,13 @@ def main() -> None:
             continue
         suggester = suggesters.setdefault(language, TermSuggester(specs, language))
         name_language = "nb" if language == "nn" else language
-        question = None
-        rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
-        for turn, asked in zip(rows, interviewer_turns(rows), strict=True):
-            if asked:
-                question = turn["text"]
-                continue
+        for turn, question in answers(read_gold(gold)):
             expected = set(turn["codes"])
             suggestions = [
                 s
                 for s in suggester.suggest(turn["text"], question if args.context else None)
                 if s.confidence >= args.threshold
             ]
-            question = None
             predicted = {s.code for s in suggestions}
             lowered = turn["text"].lower()
             named = {

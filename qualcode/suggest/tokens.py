@@ -31,15 +31,14 @@ class Tokens:
     """The words of a text: the lower-cased form of each, and, worked out when first asked
     for, the clause and sentence of each and where each is in the text."""
 
-    __slots__ = ("_clause", "_ends", "_parts", "_pieces", "_sentence", "_tokens", "lower")
+    __slots__ = ("_ends", "_numbers", "_parts", "_tokens", "lower")
 
     def __init__(self, parts: list[str], tokens: list[str], lower: list[str]) -> None:
         self.lower = lower
         self._parts = parts  # the split text: [gap, token, gap, token, ..., gap]
         self._tokens = tokens  # every token lower-cased, punctuation included
-        self._clause: list[int] | None = None
-        self._sentence: list[int] | None = None
-        self._pieces: list[int] | None = None  # per word, its place among the tokens
+        # Per word: clause, sentence, and place among the tokens (see _number).
+        self._numbers: tuple[list[int], list[int], list[int]] | None = None
         self._ends: list[int] | None = None  # where each part of the split text ends
 
     def __len__(self) -> int:
@@ -47,30 +46,25 @@ class Tokens:
 
     @property
     def clause(self) -> list[int]:
-        if self._clause is None:
-            self._number()
-        assert self._clause is not None
-        return self._clause
+        return self._number()[0]
 
     @property
     def sentence(self) -> list[int]:
-        if self._sentence is None:
-            self._number()
-        assert self._sentence is not None
-        return self._sentence
+        return self._number()[1]
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets in the text from the start of word `first` to the end of word `last`."""
-        if self._pieces is None:
-            self._number()
+        pieces = self._number()[2]
         if self._ends is None:
             self._ends = list(accumulate(map(len, self._parts)))
-        assert self._pieces is not None
-        return self._ends[2 * self._pieces[first]], self._ends[2 * self._pieces[last] + 1]
+        return self._ends[2 * pieces[first]], self._ends[2 * pieces[last] + 1]
 
-    def _number(self) -> None:
-        """Clause, sentence and token position of every word; punctuation only moves the
-        clause and sentence counters, and so does a conjunction right after a word."""
+    def _number(self) -> tuple[list[int], list[int], list[int]]:
+        """Clause, sentence and token position of every word, worked out once; punctuation
+        only moves the clause and sentence counters, and so does a conjunction right after a
+        word."""
+        if self._numbers is not None:
+            return self._numbers
         clauses: list[int] = []
         sentences: list[int] = []
         pieces: list[int] = []
@@ -88,7 +82,8 @@ class Tokens:
             sentences.append(sentence)
             pieces.append(index)
             word_clause = clause
-        self._clause, self._sentence, self._pieces = clauses, sentences, pieces
+        self._numbers = (clauses, sentences, pieces)
+        return self._numbers
 
 
 def _blank_note(note: re.Match[str]) -> str:
