@@ -140,3 +140,12 @@ def test_a_transcribers_note_is_not_the_speakers_words() -> None:
     start, end = tokens.span(1, 2)
     assert text[start:end] == "mere [uklart] nu"
     assert tokens.clause[:3] == [0, 2, 4], "the brackets still end a clause"
+
+
+def test_lower_casing_keeps_every_character_word_or_not() -> None:
+    # tokenize splits the lowered text when lowering kept its length; that reads the same
+    # tokens only while no character turns from word to non-word (or back) by lower-casing.
+    changed = [chr(i) for i in range(0x110000) if chr(i).lower() != chr(i)]
+    assert changed
+    word = re.compile(r"\w")
+    assert [c for c in changed if bool(word.match(c)) != bool(word.match(c.lower()))] == []

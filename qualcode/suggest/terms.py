@@ -309,14 +309,16 @@ class TermMatcher:
         """
         words = tokens.lower
         known = self._entries.get
-        found = [known(word) for word in words]
-        if None in found:  # words not met before: their lemmas read in one go
-            self.lemmatizer.table.prefetch(w for w, e in zip(words, found) if e is None)
-        entries = [entry or self._entry(word) for word, entry in zip(words, found)]
+        entries = [known(word) for word in words]
+        if None in entries:  # words not met before: their lemmas read in one go
+            self.lemmatizer.table.prefetch(w for w, e in zip(words, entries) if e is None)
+            entries = [entry or self._entry(word) for word, entry in zip(words, entries)]
         keysets: list[frozenset[tuple[int, int]]] = []
         sentences: list[int] = []
         hits: list[Hit] = []
-        for index, (_, triggers, fuzzy, singles, groups) in enumerate(entries):
+        # Most words start no term: only those that do are looked at.
+        for index in [i for i, entry in enumerate(entries) if entry[1]]:
+            _, triggers, fuzzy, singles, groups = entries[index]
             if not groups:
                 for term in singles:
                     hits.append(Hit(term, index, index, fuzzy))

@@ -15,6 +15,8 @@ from itertools import accumulate
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.!?;:,–—()\[\]\"«»“”]")
 _SPLIT = re.compile(f"({_TOKEN.pattern})")
+# The same tokens for a text without underscores: \w is quicker to match than [^\W_].
+_SPLIT_LOWER = re.compile(r"(\w+(?:[-'’]\w+)*|[.!?;:,–—()\[\]\"«»“”])")
 _CLAUSE_BREAK = frozenset('.!?;:,–—()[]"«»“”')
 _SENTENCE_BREAK = frozenset(".!?")
 # Conjunctions that open a new clause: negation and conditions do not reach past them.
@@ -35,7 +37,7 @@ class Tokens:
 
     def __init__(self, parts: list[str], tokens: list[str], lower: list[str]) -> None:
         self.lower = lower
-        self._parts = parts  # the split text: [gap, token, gap, token, ..., gap]
+        self._parts = parts  # the split text, as long as the text: [gap, token, ..., gap]
         self._tokens = tokens  # every token lower-cased, punctuation included
         # Per word: clause, sentence, and place among the tokens (see _number).
         self._numbers: tuple[list[int], list[int], list[int]] | None = None
@@ -98,11 +100,19 @@ def tokenize(text: str) -> Tokens:
     # lengths give every offset without a match object each.
     if "(" in text or "[" in text:
         text = _NOTE.sub(_blank_note, text)
+    lowered = text.lower()
+    if len(lowered) == len(text) and "_" not in text:
+        # Lower-casing never shortens a character, so equal lengths mean every character
+        # became one: the lowered text splits into the same tokens at the same offsets (no
+        # character changes between word and non-word by case), and \w is [^\W_] here.
+        parts = _SPLIT_LOWER.split(lowered)
+        tokens = parts[1::2]
+        return Tokens(parts, tokens, [t for t in tokens if t not in _CLAUSE_BREAK])
     parts = _SPLIT.split(text)
     tokens = parts[1::2]
     if not tokens:
         return Tokens(parts, [], [])
     # str.lower of the joined tokens is the tokens lowered one by one (the separator is
     # neither a letter nor ignored by case rules), in one call instead of thousands.
-    lowered = _JOIN.join(tokens).lower().split(_JOIN)
-    return Tokens(parts, lowered, [t for t in lowered if t not in _CLAUSE_BREAK])
+    lowered_tokens = _JOIN.join(tokens).lower().split(_JOIN)
+    return Tokens(parts, lowered_tokens, [t for t in lowered_tokens if t not in _CLAUSE_BREAK])
