@@ -146,3 +146,55 @@ def test_label_alone_on_its_line() -> None:
         ("Interviewer", "interviewer", "Hvordan var det?"),
         ("Deltager 1", "participant", "Det var fint."),
     ]
+
+
+# Transcription services put the speaker's name and a time on a line of their own and the
+# speech below: Otter and Teams ("Name  0:15"), Word ("00:00:03 Speaker 1"), others in
+# brackets; Rev and Descript write "Speaker 1 (00:03):".
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "{name}  {m}:{s:02d}",
+        "00:{m:02d}:{s:02d} {name}",
+        "{name} [00:{m:02d}:{s:02d}]",
+        "[00:{m:02d}:{s:02d}] {name}",
+        "{name} (00:{m:02d}:{s:02d}):",
+    ],
+)
+def test_a_name_and_a_time_alone_on_a_line_head_the_speech_below(heading: str) -> None:
+    said = [
+        ("Interviewer", "Hvordan kom du med i brugerrådet?"),
+        ("Birgitte Madsen", "Min kontaktperson spurgte mig.\nNu tør jeg sige min mening."),
+        ("Interviewer", "Hvad betyder det for dig?"),
+        ("Birgitte Madsen", "At jeg bliver taget alvorligt."),
+    ]
+    text = "\n\n".join(
+        heading.format(name=name, m=i, s=7 * i) + "\n" + speech
+        for i, (name, speech) in enumerate(said)
+    )
+    parsed = parse_transcript(text, split_paragraphs(text))
+    assert [(t.speaker, t.role.value) for t in parsed.turns] == [
+        ("Interviewer", "interviewer"),
+        ("Birgitte Madsen", "participant"),
+    ] * 2
+    assert [t.text for t in parsed.turns] == [
+        "Hvordan kom du med i brugerrådet?",
+        "Min kontaktperson spurgte mig. Nu tør jeg sige min mening.",
+        "Hvad betyder det for dig?",
+        "At jeg bliver taget alvorligt.",
+    ]
+    assert [t.start_time for t in parsed.turns] == [0.0, 67.0, 134.0, 201.0]
+    assert all(text[t.start : t.end].startswith(t.text[:10]) for t in parsed.turns)
+
+
+def test_a_stamped_label_before_the_colon() -> None:
+    found = match_label("Speaker 2 (01:04): Ja, det tror jeg.")
+    assert found is not None
+    assert (found.label, found.time, found.heading) == ("Speaker 2", 64.0, False)
+
+
+def test_one_line_of_a_name_and_a_time_is_not_a_speaker() -> None:
+    text = "Side 3  10:15\nVi snakkede om brugerrådet.\n\nDet var en god dag."
+    assert [speaker for speaker, _, _ in turns_of(text)] == [None, None]
+    assert match_label("Side 3  10:15") is None  # only transcripts ask for headings
+    assert match_label("Kl. 10:30", headings=True) is None

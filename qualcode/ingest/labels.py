@@ -11,6 +11,18 @@ TIMESTAMP = re.compile(_TS)
 _LEADING_TS = re.compile(rf"^\s*(?:{_TS_WRAPPED}|{_TS}(?=\s))\s*")
 _TRAILING_TS = re.compile(rf"\s*{_TS_WRAPPED}\s*$")
 _LABEL = re.compile(r"^(?P<md>\*\*|__)?(?P<label>[^:\n]{1,48}?)(?P=md)?\s*:(?:\*\*|__)?(?=\s|$)\s*")
+# A label with its timestamp before the colon, as Rev and Descript write it:
+# "Speaker 1 (00:03): Ja ..." or "Birgitte [00:12:31]: ...".
+_STAMPED_LABEL = re.compile(
+    rf"^(?P<label>[^:\n()\[\]#]{{1,48}}?)\s*(?P<stamp>{_TS_WRAPPED})\s*:(?=\s|$)\s*"
+)
+# A speaker's name and a timestamp alone on a line, the speech on the lines below, as
+# transcription services export: "Birgitte Madsen  0:15" (Otter, Teams), "00:00:03 Speaker 1"
+# (Word), "Interviewer [00:00:03]", "Speaker 1 (00:03):".
+_HEADING = re.compile(
+    rf"^(?:(?P<before>{_TS_WRAPPED}|{_TS})\s+)?(?P<label>[^:\n()\[\]#]{{1,48}}?)"
+    rf"(?:\s*(?P<after>{_TS_WRAPPED})|\s+(?P<bare>{_TS}))?\s*:?\s*$"
+)
 _LABEL_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|\d+[\w.]*|\([^()]{1,30}\)|#\d+)$")
 _NAME_PARTICLES = frozenset("af von van der de den la le du da di dos al bin ibn".split())
 
@@ -21,7 +33,7 @@ _NOT_LABELS = frozenset(
     han hun hon hen ho dei de vi jeg jag eg du ni dere dykk man en ett ei et eit
     og eller fordi for hvis om dersom når da när sen sedan efter etter først först
     eksempel exempel fx f.eks t.ex e.g note obs nb ps svar spørgsmål fråga spørsmål
-    citat sitat quote hmm mm øh eh ehm
+    citat sitat quote hmm mm øh eh ehm kl klokken klokka klockan
     """.split()
 )
 
@@ -69,6 +81,7 @@ class LabelMatch:
     label: str
     text_offset: int  # where the speech starts, relative to the paragraph
     time: float | None
+    heading: bool = False  # name and timestamp alone on the line: the speech is below
 
 
 def parse_time(stamp: str) -> float | None:
@@ -83,8 +96,11 @@ def parse_time(stamp: str) -> float | None:
     return seconds
 
 
-def match_label(paragraph: str) -> LabelMatch | None:
-    """The speaker label at the start of a paragraph, with timestamps before or after it."""
+def match_label(paragraph: str, *, headings: bool = False) -> LabelMatch | None:
+    """The speaker label at the start of a paragraph, with timestamps before or after it.
+
+    With `headings`, a line of just a name and a timestamp ("Birgitte Madsen  0:15") is a
+    label too, its speech on the lines below."""
     position = 0
     time: float | None = None
     lead = _LEADING_TS.match(paragraph)
@@ -93,7 +109,7 @@ def match_label(paragraph: str) -> LabelMatch | None:
         position = lead.end()
     found = _LABEL.match(paragraph[position:])
     if not found or not is_label(found.group("label")):
-        return None
+        return _stamped_label(paragraph, headings)
     position += found.end()
     after = _LEADING_TS.match(paragraph[position:])
     if after and after.group(0).strip():
@@ -101,6 +117,24 @@ def match_label(paragraph: str) -> LabelMatch | None:
             time = parse_time(after.group(0))
         position += after.end()
     return LabelMatch(label=found.group("label").strip(), text_offset=position, time=time)
+
+
+def _stamped_label(paragraph: str, headings: bool) -> LabelMatch | None:
+    """A label with its timestamp before the colon, or (with `headings`) a name and a
+    timestamp alone on the line."""
+    found = _STAMPED_LABEL.match(paragraph)
+    if found and is_label(found.group("label")):
+        time = parse_time(found.group("stamp"))
+        return LabelMatch(found.group("label").strip(), found.end(), time)
+    if not headings:
+        return None
+    found = _HEADING.match(paragraph)
+    if not found or not is_label(found.group("label")):
+        return None
+    stamp = found.group("before") or found.group("after") or found.group("bare")
+    if stamp is None:
+        return None
+    return LabelMatch(found.group("label").strip(), len(paragraph), parse_time(stamp), True)
 
 
 def strip_trailing_timestamp(text: str) -> str:

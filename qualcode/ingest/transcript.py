@@ -23,6 +23,7 @@ from qualcode.ingest.labels import (
 _HEADER_LINE_MAX_WORDS = 15
 _HEADER_VALUE_MAX_WORDS = 10
 _MD_HEADING = re.compile(r"^#{1,6}\s")
+_MIN_HEADINGS = 2
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,11 @@ def parse_transcript(
     the turn before. Without any label, each blank-line block (or line) is a turn of an
     unknown speaker.
     """
-    labels = [match_label(text[p.start : p.end]) for p in paragraphs]
+    labels = [match_label(text[p.start : p.end], headings=True) for p in paragraphs]
+    if sum(found is not None and found.heading for found in labels) < _MIN_HEADINGS:
+        # One line of a name and a time may be anything ("Side 3  10:15"); a transcript
+        # written that way has one per turn.
+        labels = [None if found is not None and found.heading else found for found in labels]
     counts = Counter(normalise_label(m.label) for m in labels if m)
     speaker_labels = {key for key, n in counts.items() if n >= 2 or not is_metadata_key(key)}
     for paragraph, found in zip(paragraphs, labels):
@@ -149,7 +154,7 @@ def _header_end(
         else:
             value = line[found.text_offset :]
             key = normalise_label(found.label)
-            if not is_metadata_key(key) or value.rstrip().endswith("?"):
+            if found.heading or not is_metadata_key(key) or value.rstrip().endswith("?"):
                 break
             if len(value.split()) > _HEADER_VALUE_MAX_WORDS:
                 break
