@@ -190,7 +190,7 @@ def test_a_name_and_a_time_alone_on_a_line_head_the_speech_below(heading: str) -
 def test_a_stamped_label_before_the_colon() -> None:
     found = match_label("Speaker 2 (01:04): Ja, det tror jeg.")
     assert found is not None
-    assert (found.label, found.time, found.heading) == ("Speaker 2", 64.0, False)
+    assert (found.label, found.time, found.by_layout) == ("Speaker 2", 64.0, False)
 
 
 def test_one_line_of_a_name_and_a_time_is_not_a_speaker() -> None:
@@ -198,3 +198,33 @@ def test_one_line_of_a_name_and_a_time_is_not_a_speaker() -> None:
     assert [speaker for speaker, _, _ in turns_of(text)] == [None, None]
     assert match_label("Side 3  10:15") is None  # only transcripts ask for headings
     assert match_label("Kl. 10:30", headings=True) is None
+
+
+@pytest.mark.parametrize(("asked", "answered"), [("Spørgsmål", "Svar"), ("Fråga", "Svar")])
+def test_question_and_answer_written_as_labels(asked: str, answered: str) -> None:
+    text = (
+        f"{asked}: Hvordan kom du med?\n{answered}: Min kontaktperson spurgte.\n"
+        f"{asked}: Og så?\n{answered}: Så sagde jeg ja."
+    )
+    assert [(speaker, role) for speaker, role, _ in turns_of(text)] == [
+        (asked, "interviewer"),
+        (answered, "participant"),
+    ] * 2
+
+
+def test_one_answer_word_with_a_colon_is_speech() -> None:
+    text = "I: Hvad sagde du?\n\nB: Jeg sagde det kort.\nSvar: nej.\n\nI: Okay."
+    assert turns_of(text)[1] == ("B", "participant", "Jeg sagde det kort. Svar: nej.")
+
+
+def test_names_in_a_column_between_tabs() -> None:
+    rows = [("Speaker 1", "Hvordan kom du med?"), ("Speaker 2", "Min kontaktperson spurgte.")]
+    text = "\n".join(
+        f"00:00:{i:02d}\t{name}\t{speech}" for i, (name, speech) in enumerate(rows * 2)
+    )
+    assert [(speaker, said) for speaker, _, said in turns_of(text)] == rows * 2
+
+
+def test_a_column_of_ids_is_not_speakers() -> None:
+    text = "U001\tMødet er åbnet.\nU002\tTak for ordet.\nU003\tVærsgo."
+    assert [speaker for speaker, _, _ in turns_of(text)] == [None, None, None]

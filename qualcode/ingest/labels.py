@@ -16,6 +16,8 @@ _LABEL = re.compile(r"^(?P<md>\*\*|__)?(?P<label>[^:\n]{1,48}?)(?P=md)?\s*:(?:\*
 _STAMPED_LABEL = re.compile(
     rf"^(?P<label>[^:\n()\[\]#]{{1,48}}?)\s*(?P<stamp>{_TS_WRAPPED})\s*:(?=\s|$)\s*"
 )
+# A name in a column of its own: "00:00:03<tab>Speaker 1<tab>Hvordan ...".
+_TAB_LABEL = re.compile(r"^(?P<label>[^\t:\n]{1,48}?)[ ]*\t\s*")
 # A speaker's name and a timestamp alone on a line, the speech on the lines below, as
 # transcription services export: "Birgitte Madsen  0:15" (Otter, Teams), "00:00:03 Speaker 1"
 # (Word), "Interviewer [00:00:03]", "Speaker 1 (00:03):".
@@ -32,7 +34,7 @@ _NOT_LABELS = frozenset(
     men og och så altså alltså ja jo nej nei nej nå ok okay okej så det den der dette detta
     han hun hon hen ho dei de vi jeg jag eg du ni dere dykk man en ett ei et eit
     og eller fordi for hvis om dersom når da när sen sedan efter etter først först
-    eksempel exempel fx f.eks t.ex e.g note obs nb ps svar spørgsmål fråga spørsmål
+    eksempel exempel fx f.eks t.ex e.g note obs nb ps
     citat sitat quote hmm mm øh eh ehm kl klokken klokka klockan
     """.split()
 )
@@ -42,8 +44,12 @@ INTERVIEWER_LABELS = frozenset(
     i int intv intw interviewer interviewerin intervjuer intervjuar intervjuare intervjuaren
     intervieweren intervjueren interviewar moderator moderatoren mod m fasilitator facilitator
     forsker forskar forskare forskeren researcher spørger q
+    spørgsmål spm sp fråga spørsmål
     """.split()
 )
+# Question and answer written as labels ("Spørgsmål: ... / Svar: ..."): words that also open
+# a line of speech or a header, so they head turns only where they come back.
+QUESTION_ANSWER_LABELS = frozenset("spørgsmål spm sp fråga spørsmål svar sv".split())
 
 # Keys that head metadata lines in a transcript's header. Role words written in full
 # (Interviewer, Informant, Moderator) are here too: "Interviewer: LK" in a header names a person.
@@ -59,7 +65,7 @@ METADATA_KEYS = frozenset(
     sprog språk language version organisation organisasjon enhed enhet site case sag sak
     målgruppe målgrupp kommune kommun region
     """.split()
-)
+) | QUESTION_ANSWER_LABELS
 _PURE_METADATA_KEYS = METADATA_KEYS - {
     "informant",
     "interviewer",
@@ -81,7 +87,9 @@ class LabelMatch:
     label: str
     text_offset: int  # where the speech starts, relative to the paragraph
     time: float | None
-    heading: bool = False  # name and timestamp alone on the line: the speech is below
+    # Told by the line's layout, not a colon: a name and a time alone on the line (the
+    # speech below), or a name between tabs. Trusted where a file has two such lines.
+    by_layout: bool = False
 
 
 def parse_time(stamp: str) -> float | None:
@@ -100,7 +108,7 @@ def match_label(paragraph: str, *, headings: bool = False) -> LabelMatch | None:
     """The speaker label at the start of a paragraph, with timestamps before or after it.
 
     With `headings`, a line of just a name and a timestamp ("Birgitte Madsen  0:15") is a
-    label too, its speech on the lines below."""
+    label too, its speech on the lines below, and so is a name followed by a tab."""
     position = 0
     time: float | None = None
     lead = _LEADING_TS.match(paragraph)
@@ -109,6 +117,11 @@ def match_label(paragraph: str, *, headings: bool = False) -> LabelMatch | None:
         position = lead.end()
     found = _LABEL.match(paragraph[position:])
     if not found or not is_label(found.group("label")):
+        if headings and "\t" in paragraph:
+            tabbed = _TAB_LABEL.match(paragraph[position:])
+            if tabbed and is_label(tabbed.group("label")):
+                label = tabbed.group("label").strip()
+                return LabelMatch(label, position + tabbed.end(), time, by_layout=True)
         return _stamped_label(paragraph, headings)
     position += found.end()
     after = _LEADING_TS.match(paragraph[position:])
@@ -134,7 +147,8 @@ def _stamped_label(paragraph: str, headings: bool) -> LabelMatch | None:
     stamp = found.group("before") or found.group("after") or found.group("bare")
     if stamp is None:
         return None
-    return LabelMatch(found.group("label").strip(), len(paragraph), parse_time(stamp), True)
+    label = found.group("label").strip()
+    return LabelMatch(label, len(paragraph), parse_time(stamp), by_layout=True)
 
 
 def strip_trailing_timestamp(text: str) -> str:

@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from qualcode.domain import Role
 from qualcode.ingest.labels import (
+    QUESTION_ANSWER_LABELS,
     LabelMatch,
     is_interviewer_label,
     is_metadata_key,
@@ -23,7 +24,7 @@ from qualcode.ingest.labels import (
 _HEADER_LINE_MAX_WORDS = 15
 _HEADER_VALUE_MAX_WORDS = 10
 _MD_HEADING = re.compile(r"^#{1,6}\s")
-_MIN_HEADINGS = 2
+_MIN_LAYOUT_LABELS = 2
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,11 @@ def parse_transcript(
     unknown speaker.
     """
     labels = [match_label(text[p.start : p.end], headings=True) for p in paragraphs]
-    if sum(found is not None and found.heading for found in labels) < _MIN_HEADINGS:
-        # One line of a name and a time may be anything ("Side 3  10:15"); a transcript
-        # written that way has one per turn.
-        labels = [None if found is not None and found.heading else found for found in labels]
+    by_layout = Counter(normalise_label(m.label) for m in labels if m and m.by_layout)
+    if max(by_layout.values(), default=0) < _MIN_LAYOUT_LABELS:
+        # A line of a name and a time may be anything ("Side 3  10:15"), and a column of
+        # names that never come back is a column of ids: speakers come back.
+        labels = [None if found is not None and found.by_layout else found for found in labels]
     counts = Counter(normalise_label(m.label) for m in labels if m)
     speaker_labels = {key for key, n in counts.items() if n >= 2 or not is_metadata_key(key)}
     for paragraph, found in zip(paragraphs, labels):
@@ -154,7 +156,9 @@ def _header_end(
         else:
             value = line[found.text_offset :]
             key = normalise_label(found.label)
-            if found.heading or not is_metadata_key(key) or value.rstrip().endswith("?"):
+            if found.by_layout or key in QUESTION_ANSWER_LABELS:
+                break
+            if not is_metadata_key(key) or value.rstrip().endswith("?"):
                 break
             if len(value.split()) > _HEADER_VALUE_MAX_WORDS:
                 break
