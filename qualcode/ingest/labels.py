@@ -53,8 +53,9 @@ QUESTION_ANSWER_LABELS = frozenset("spørgsmål spm sp fråga spørsmål svar sv
 
 # Keys that head metadata lines in a transcript's header. Role words written in full
 # (Interviewer, Informant, Moderator) are here too: "Interviewer: LK" in a header names a person.
-METADATA_KEYS = frozenset(
-    """
+METADATA_KEYS = (
+    frozenset(
+        """
     dato date datum tid time tidspunkt klokkeslæt klokkeslett sted plats place location lokation
     deltager deltagere deltagare deltakar deltaker deltakere deltakarar deltakarane participants
     participant informant informanter interviewer intervjuer intervjuare intervjuar moderator
@@ -65,7 +66,9 @@ METADATA_KEYS = frozenset(
     sprog språk language version organisation organisasjon enhed enhet site case sag sak
     målgruppe målgrupp kommune kommun region
     """.split()
-) | QUESTION_ANSWER_LABELS
+    )
+    | QUESTION_ANSWER_LABELS
+)
 _PURE_METADATA_KEYS = METADATA_KEYS - {
     "informant",
     "interviewer",
