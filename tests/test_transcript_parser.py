@@ -228,3 +228,35 @@ def test_names_in_a_column_between_tabs() -> None:
 def test_a_column_of_ids_is_not_speakers() -> None:
     text = "U001\tMødet er åbnet.\nU002\tTak for ordet.\nU003\tVærsgo."
     assert [speaker for speaker, _, _ in turns_of(text)] == [None, None, None]
+
+
+def test_lines_cut_in_mid_sentence_join_up_to_the_sentence_end() -> None:
+    # Speech recognition writes a line per stretch of sound, not per sentence.
+    text = (
+        "Ja, så starter vi. Kan du fortælle lidt om,\nhvordan du kom med?\n"
+        "Min kontaktperson spurgte mig,\nom jeg ville være med. Og jeg tænkte,\n"
+        "det kan jeg da godt prøve.\nOg hvordan har det været?"
+    )
+    assert [said for _, _, said in turns_of(text)] == [
+        "Ja, så starter vi. Kan du fortælle lidt om, hvordan du kom med?",
+        "Min kontaktperson spurgte mig, om jeg ville være med. Og jeg tænkte, det kan jeg da "
+        "godt prøve.",
+        "Og hvordan har det været?",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Hvordan kom du med?", "Min kontaktperson spurgte.", "Og så?", "Så sagde jeg ja."],
+        ["hvordan kom du med", "min kontaktperson spurgte", "og så", "så sagde jeg ja"] * 2
+        + ["slut."],
+    ],
+)
+def test_lines_that_do_not_follow_sentences_stay_one_turn_each(lines: list[str]) -> None:
+    assert [said for _, _, said in turns_of("\n".join(lines))] == lines
+
+
+def test_joined_lines_stop_at_eight() -> None:
+    lines = [f"og så linje {i}" for i in range(1, 11)] + ["Slut.", "Ja.", "Nej.", "Måske."]
+    assert [said.count("linje") for _, _, said in turns_of("\n".join(lines))][:2] == [8, 2]

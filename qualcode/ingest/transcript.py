@@ -25,6 +25,11 @@ _HEADER_LINE_MAX_WORDS = 15
 _HEADER_VALUE_MAX_WORDS = 10
 _MD_HEADING = re.compile(r"^#{1,6}\s")
 _MIN_LAYOUT_LABELS = 2
+_SENTENCE_END = frozenset(".!?…\"”»)]")
+# Joining lines cut in mid-sentence: only where sentence ends are common enough to go by,
+# and never more lines than this into one turn.
+_MIN_SENTENCE_ENDS = 0.2
+_MAX_JOINED_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -227,7 +232,7 @@ def _unlabelled_turns(text: str, paragraphs: Sequence[Paragraph]) -> list[Parsed
         blocks.setdefault(paragraph.block, []).append(paragraph)
     groups = list(blocks.values())
     if len(groups) == 1 and len(paragraphs) > 1:
-        groups = [[p] for p in paragraphs]
+        groups = _line_runs(text, paragraphs)
     turns = []
     for group in groups:
         pieces = []
@@ -239,6 +244,21 @@ def _unlabelled_turns(text: str, paragraphs: Sequence[Paragraph]) -> list[Parsed
             pieces.append(_trimmed(text, paragraph.start + lead, paragraph.end))
         turns.append(_turn(text, None, pieces, time))
     return [t for t in turns if t.text]
+
+
+def _line_runs(text: str, lines: Sequence[Paragraph]) -> list[list[Paragraph]]:
+    """Turns of a file without labels or blank lines: one per line, except that lines cut
+    in mid-sentence (speech recognition writes a line per stretch of sound) are joined up to
+    the line that ends the sentence."""
+    ends = [text[line.end - 1] in _SENTENCE_END for line in lines]
+    if not _MIN_SENTENCE_ENDS <= sum(ends) / len(lines) < 1.0:
+        return [[line] for line in lines]  # sentence ends are not what the lines follow
+    runs: list[list[Paragraph]] = [[]]
+    for line, ends_sentence in zip(lines, ends):
+        runs[-1].append(line)
+        if ends_sentence or len(runs[-1]) >= _MAX_JOINED_LINES:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
