@@ -260,3 +260,24 @@ def test_lines_that_do_not_follow_sentences_stay_one_turn_each(lines: list[str])
 def test_joined_lines_stop_at_eight() -> None:
     lines = [f"og så linje {i}" for i in range(1, 11)] + ["Slut.", "Ja.", "Nej.", "Måske."]
     assert [said.count("linje") for _, _, said in turns_of("\n".join(lines))][:2] == [8, 2]
+
+
+def test_names_alone_on_their_line_as_in_a_script() -> None:
+    text = (
+        "INTERVIEWER\nHvordan kom du med?\n\nBIRGITTE\nMin kontaktperson spurgte.\n\n"
+        "INTERVIEWER\nOg så?\n\nBIRGITTE\nSå sagde jeg ja."
+    )
+    assert [(speaker, role) for speaker, role, _ in turns_of(text)] == [
+        ("INTERVIEWER", "interviewer"),
+        ("BIRGITTE", "participant"),
+    ] * 2
+
+
+def test_a_word_alone_on_its_line_is_speech() -> None:
+    text = "I: Godt?\n\nB: Ja.\nPræcis\nDet var det.\n\nI: Og så?\n\nB: Nej.\nPræcis\nSå blev det."
+    assert [(speaker, said) for speaker, _, said in turns_of(text)][1] == (
+        "B",
+        "Ja. Præcis Det var det.",
+    )
+    once = "Det var en god dag.\n\nOVERSKRIFT\nSå gik vi hjem.\n\nDet var det."
+    assert [speaker for speaker, _, _ in turns_of(once)] == [None, None, None]

@@ -20,7 +20,7 @@ _STAMPED_LABEL = re.compile(
 _TAB_LABEL = re.compile(r"^(?P<label>[^\t:\n]{1,48}?)[ ]*\t\s*")
 # A speaker's name and a timestamp alone on a line, the speech on the lines below, as
 # transcription services export: "Birgitte Madsen  0:15" (Otter, Teams), "00:00:03 Speaker 1"
-# (Word), "Interviewer [00:00:03]", "Speaker 1 (00:03):".
+# (Word), "Interviewer [00:00:03]", "Speaker 1 (00:03):"; or a name alone, as in a script.
 _HEADING = re.compile(
     rf"^(?:(?P<before>{_TS_WRAPPED}|{_TS})\s+)?(?P<label>[^:\n()\[\]#]{{1,48}}?)"
     rf"(?:\s*(?P<after>{_TS_WRAPPED})|\s+(?P<bare>{_TS}))?\s*:?\s*$"
@@ -149,6 +149,11 @@ def _stamped_label(paragraph: str, headings: bool) -> LabelMatch | None:
         return None
     stamp = found.group("before") or found.group("after") or found.group("bare")
     if stamp is None:
+        # A name alone on its line, in capitals ("BIRGITTE") or a role word ("Interviewer"),
+        # as scripts are written; other words alone on a line are speech ("Præcis").
+        name = found.group("label").strip()
+        if name.isupper() or is_interviewer_label(name):
+            return LabelMatch(name, len(paragraph), None, by_layout=True)
         return None
     label = found.group("label").strip()
     return LabelMatch(label, len(paragraph), parse_time(stamp), by_layout=True)
