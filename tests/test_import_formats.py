@@ -148,6 +148,33 @@ def test_docx_paragraphs_and_table(tmp_path: Path, run: Run) -> None:
     assert segments[0]["role"] == "interviewer"
 
 
+def test_teams_transcript_docx(tmp_path: Path, run: Run) -> None:
+    # Teams and Otter put the speaker's name and a time on a line, the speech below it.
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Transcript")
+    document.add_paragraph("3. december 2026, 10:02")
+    said = [
+        ("Interviewer", "0:03", "Hur kom du in i brukarrådet?"),
+        ("Lena Holm", "0:09", "En kurator frågade mig. Nu vågar jag säga vad jag tycker."),
+        ("Interviewer", "0:41", "Vad betyder det för dig?"),
+        ("Lena Holm", "0:44", "Att jag blir tagen på allvar."),
+    ]
+    for name, time, speech in said:
+        document.add_paragraph(f"{name}   {time}")
+        document.add_paragraph(speech)
+    path = tmp_path / "teams.docx"
+    document.save(str(path))
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    segments = export(run)
+    assert [(s["speaker"], s["role"], s["text"]) for s in segments] == [
+        (name, "interviewer" if name == "Interviewer" else "participant", speech)
+        for name, _, speech in said
+    ]
+
+
 def test_odt_sample(run: Run) -> None:
     assert run("import", str(CORPORA / "no" / "nb-03-ansatte.odt")).exit_code == 0
     segments = export(run)
