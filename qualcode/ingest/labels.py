@@ -53,9 +53,9 @@ QUESTION_ANSWER_LABELS = frozenset("spørgsmål spm sp fråga spørsmål svar sv
 
 # Keys that head metadata lines in a transcript's header. Role words written in full
 # (Interviewer, Informant, Moderator) are here too: "Interviewer: LK" in a header names a person.
-METADATA_KEYS = (
-    frozenset(
-        """
+# So are question and answer words: like a header key, they head a turn only where they recur.
+METADATA_KEYS = QUESTION_ANSWER_LABELS | frozenset(
+    """
     dato date datum tid time tidspunkt klokkeslæt klokkeslett sted plats place location lokation
     deltager deltagere deltagare deltakar deltaker deltakere deltakarar deltakarane participants
     participant informant informanter interviewer intervjuer intervjuare intervjuar moderator
@@ -66,8 +66,6 @@ METADATA_KEYS = (
     sprog språk language version organisation organisasjon enhed enhet site case sag sak
     målgruppe målgrupp kommune kommun region
     """.split()
-    )
-    | QUESTION_ANSWER_LABELS
 )
 _PURE_METADATA_KEYS = METADATA_KEYS - {
     "informant",
