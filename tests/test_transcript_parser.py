@@ -281,3 +281,8 @@ def test_a_word_alone_on_its_line_is_speech() -> None:
     )
     once = "Det var en god dag.\n\nOVERSKRIFT\nSå gik vi hjem.\n\nDet var det."
     assert [speaker for speaker, _, _ in turns_of(once)] == [None, None, None]
+
+
+def test_a_line_that_starts_in_capitals_is_not_joined_to_the_one_before() -> None:
+    lines = ["Ja det var godt", "Hvad så med dig", "Det ved jeg ikke.", "Nej?", "Nå men"]
+    assert [said for _, _, said in turns_of("\n".join(lines))] == lines

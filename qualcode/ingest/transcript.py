@@ -25,7 +25,7 @@ _HEADER_LINE_MAX_WORDS = 15
 _HEADER_VALUE_MAX_WORDS = 10
 _MD_HEADING = re.compile(r"^#{1,6}\s")
 _MIN_LAYOUT_LABELS = 2
-_SENTENCE_END = frozenset(".!?…\"”»)]")
+_SENTENCE_END = frozenset('.!?…"”»)]')
 # Joining lines cut in mid-sentence: only where sentence ends are common enough to go by,
 # and never more lines than this into one turn.
 _MIN_SENTENCE_ENDS = 0.2
@@ -247,18 +247,20 @@ def _unlabelled_turns(text: str, paragraphs: Sequence[Paragraph]) -> list[Parsed
 
 
 def _line_runs(text: str, lines: Sequence[Paragraph]) -> list[list[Paragraph]]:
-    """Turns of a file without labels or blank lines: one per line, except that lines cut
-    in mid-sentence (speech recognition writes a line per stretch of sound) are joined up to
-    the line that ends the sentence."""
+    """Turns of a file without labels or blank lines: one per line, except that a line cut
+    in mid-sentence (speech recognition writes a line per stretch of sound) is joined with
+    the next when that one goes on in lower case."""
     ends = [text[line.end - 1] in _SENTENCE_END for line in lines]
     if not _MIN_SENTENCE_ENDS <= sum(ends) / len(lines) < 1.0:
         return [[line] for line in lines]  # sentence ends are not what the lines follow
-    runs: list[list[Paragraph]] = [[]]
-    for line, ends_sentence in zip(lines, ends):
-        runs[-1].append(line)
-        if ends_sentence or len(runs[-1]) >= _MAX_JOINED_LINES:
-            runs.append([])
-    return [run for run in runs if run]
+    runs: list[list[Paragraph]] = [[lines[0]]]
+    for line, before_ends in zip(lines[1:], ends):
+        goes_on = not before_ends and text[line.start].islower()
+        if goes_on and len(runs[-1]) < _MAX_JOINED_LINES:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
