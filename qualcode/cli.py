@@ -152,6 +152,7 @@ def import_(
 
     `qualcode import codings FILE` reads codings (JSON Lines, CSV or gold files) instead.
     """
+    from qualcode.ingest.readers import skip_reason
     from qualcode.services import ImportOptions
 
     if paths and str(paths[0]) == "codings" and not paths[0].exists():
@@ -190,7 +191,7 @@ def import_(
         else:
             click.echo(f"{outcome.status} {outcome.name}: {outcome.message}")
     for path in skipped:
-        click.echo(f"skipped {path}: not a transcript format", err=True)
+        click.echo(f"skipped {path}: {skip_reason(path)}", err=True)
     order = ["imported", "replaced", "unchanged", "changed", "failed"]
     summary = ", ".join(f"{counts[k]} {k}" for k in order if counts.get(k))
     click.echo(summary or "nothing to import")

@@ -255,6 +255,18 @@ def test_folder_import_is_recursive_and_reports_progress_quietly(run: Run) -> No
     assert "\r" not in result.output  # no progress bar when not on a terminal
 
 
+def test_a_folders_readme_is_not_an_interview(tmp_path: Path, run: Run) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SWEDISH, encoding="utf-8")
+    (folder / "README.md").write_text("# Intervjuer\n\nOm projektet.\n", encoding="utf-8")
+    result = run("import", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert "1 imported" in result.stdout
+    assert "README.md: a README, not a transcript" in result.stderr
+    assert run("import", str(folder / "README.md")).exit_code == 0  # named: imported
+
+
 def test_attributes_and_lang_override(tmp_path: Path, run: Run) -> None:
     path = tmp_path / "a.txt"
     path.write_text(SWEDISH, encoding="utf-8")

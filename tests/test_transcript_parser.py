@@ -286,3 +286,41 @@ def test_a_word_alone_on_its_line_is_speech() -> None:
 def test_a_line_that_starts_in_capitals_is_not_joined_to_the_one_before() -> None:
     lines = ["Ja det var godt", "Hvad så med dig", "Det ved jeg ikke.", "Nej?", "Nå men"]
     assert [said for _, _, said in turns_of("\n".join(lines))] == lines
+
+
+def test_a_service_heading_again_in_one_persons_speech_is_still_one_turn() -> None:
+    # Teams and Otter start a new heading every so often; a transcriber's label starts a turn.
+    text = (
+        "Anna Berg  0:01\nHur kom du in i rådet?\n\nLena Holm  0:05\nEn kurator frågade.\n\n"
+        "Lena Holm  0:40\nOch sen blev jag kvar.\n\nAnna Berg  0:59\nVarför?\n\n"
+        "Lena Holm  1:02\nDet kändes viktigt."
+    )
+    parsed = parse_transcript(text, split_paragraphs(text))
+    assert [(t.speaker, t.text, t.start_time) for t in parsed.turns] == [
+        ("Anna Berg", "Hur kom du in i rådet?", 1.0),
+        ("Lena Holm", "En kurator frågade. Och sen blev jag kvar.", 5.0),
+        ("Anna Berg", "Varför?", 59.0),
+        ("Lena Holm", "Det kändes viktigt.", 62.0),
+    ]
+    assert text[parsed.turns[1].start : parsed.turns[1].end].endswith("jag kvar.")
+    labelled = "I: Hvorfor?\n\nB: Fordi.\n\nB: Og så det andet.\n\nI: Ja."
+    assert [said for _, _, said in turns_of(labelled)] == [
+        "Hvorfor?",
+        "Fordi.",
+        "Og så det andet.",
+        "Ja.",
+    ]
+
+
+def test_a_transcription_services_own_lines_are_not_speech() -> None:
+    text = (
+        "Møde-20240611-Meeting Transcript\n11 June 2024, 10:03am\n12m 45s\n"
+        "Sofie Lund started transcription\n\nSofie Lund   0:03\nHvordan startede det?\n\n"
+        "Henrik Dahl   0:20\nMed et brev.\n\nSofie Lund   0:41\nTak.\n"
+        "Sofie Lund stopped transcription\n\nTranscribed by https://otter.ai"
+    )
+    assert [(speaker, said) for speaker, _, said in turns_of(text)] == [
+        ("Sofie Lund", "Hvordan startede det?"),
+        ("Henrik Dahl", "Med et brev."),
+        ("Sofie Lund", "Tak."),
+    ]

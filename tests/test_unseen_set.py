@@ -1,4 +1,4 @@
-"""The blind sets (bench/unseen, unseen2, unseen3, unseen4) import into exactly their gold turns.
+"""The blind sets (bench/unseen, unseen2 ... unseen5) import into exactly their gold turns.
 
 Their figures are only worth reporting if qualcode reads those transcripts as their gold files
 say, and every gold code is one of the shipped codebook's."""
@@ -12,7 +12,9 @@ import yaml
 
 from tests.conftest import REPO, imported_segments, jsonl, transcript_for
 
-BLIND_SETS = tuple(REPO / "bench" / name for name in ("unseen", "unseen2", "unseen3", "unseen4"))
+BLIND_SETS = tuple(
+    REPO / "bench" / name for name in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
+)
 GOLD = sorted(gold for folder in BLIND_SETS for gold in folder.glob("*.gold.jsonl"))
 
 

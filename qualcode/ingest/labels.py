@@ -65,9 +65,14 @@ METADATA_KEYS = QUESTION_ANSWER_LABELS | frozenset(
     kjønn gender interview intervju emne ämne tema topic title titel tittel note noter format
     sprog språk language version organisation organisasjon enhed enhet site case sag sak
     målgruppe målgrupp kommune kommun region
+    interviewperson intervjuperson respondent respondenter
+    tegn tegnforklaring teckenförklaring nøgle legend transskriptionsnøgle symboler
     """.split()
 )
 _PURE_METADATA_KEYS = METADATA_KEYS - {
+    "interviewperson",
+    "intervjuperson",
+    "respondent",
     "informant",
     "interviewer",
     "intervjuer",
@@ -155,6 +160,22 @@ def _stamped_label(paragraph: str, headings: bool) -> LabelMatch | None:
         return None
     label = found.group("label").strip()
     return LabelMatch(label, len(paragraph), parse_time(stamp), by_layout=True)
+
+
+# Lines a transcription service writes into its export that nobody said: Teams' notes that
+# someone started or stopped the transcription (in its English, Danish, Swedish and Norwegian
+# wording) and Otter's closing line.
+_SERVICE_NOTE = re.compile(
+    r"^(?:.{1,80} (?:started|stopped|startede|stoppede|startade|stoppade|startet|stoppet) "
+    r"(?:the )?(?:transcription|transskription(?:en)?|transkribering(?:en)?|"
+    r"transkripsjon(?:en)?)|Transcribed by https?://otter\.ai/?)$",
+    re.IGNORECASE,
+)
+
+
+def is_service_note(paragraph: str) -> bool:
+    """Whether a line is a transcription service's note in its export, not speech."""
+    return len(paragraph) < 120 and _SERVICE_NOTE.match(paragraph.strip()) is not None
 
 
 def strip_trailing_timestamp(text: str) -> str:

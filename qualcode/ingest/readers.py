@@ -51,11 +51,23 @@ def read_source(path: Path) -> SourceText:
         raise ImportFailed(f"cannot be read: {exc}", path=str(path)) from None
 
 
+# Files a folder of transcripts often holds beside them, never an interview (by stem, upper
+# case); named directly on the command line they are still imported.
+_NOT_TRANSCRIPTS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"})
+
+
+def skip_reason(path: Path) -> str:
+    """Why a file in a folder was not imported."""
+    if path.stem.upper() in _NOT_TRANSCRIPTS:
+        return f"a {path.stem}, not a transcript (name the file to import it)"
+    return "not a transcript format"
+
+
 def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
     """Files to import, each with the root it was found under, and files skipped in folders.
 
-    Folders are searched recursively; hidden files and unsupported types inside folders are
-    skipped (and listed), while a file named directly is always tried.
+    Folders are searched recursively; hidden files, unsupported types and READMEs inside
+    folders are skipped (and listed), while a file named directly is always tried.
     """
     files: list[tuple[Path, Path]] = []
     skipped: list[Path] = []
@@ -69,7 +81,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[
                 relative = found.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                if found.suffix.lower() in SUPPORTED_SUFFIXES:
+                if found.stem.upper() in _NOT_TRANSCRIPTS:
+                    skipped.append(found)  # a folder's README is about the interviews
+                elif found.suffix.lower() in SUPPORTED_SUFFIXES:
                     files.append((found, path))
                 elif not found.name.endswith(".gold.jsonl"):
                     skipped.append(found)

@@ -14,6 +14,7 @@ from qualcode.ingest.labels import (
     LabelMatch,
     is_interviewer_label,
     is_metadata_key,
+    is_service_note,
     leading_timestamp_length,
     match_label,
     normalise_label,
@@ -90,6 +91,7 @@ def parse_transcript(
     the turn before. Without any label, each blank-line block (or line) is a turn of an
     unknown speaker.
     """
+    paragraphs = [p for p in paragraphs if not is_service_note(text[p.start : p.end])]
     labels = [match_label(text[p.start : p.end], headings=True) for p in paragraphs]
     by_layout = Counter(normalise_label(m.label) for m in labels if m and m.by_layout)
     if max(by_layout.values(), default=0) < _MIN_LAYOUT_LABELS:
@@ -209,9 +211,20 @@ def _labelled_turns(
 ) -> list[ParsedTurn]:
     turns: list[ParsedTurn] = []
     bounds = [*starts, len(paragraphs)]
+    before: LabelMatch | None = None
     for first, stop in pairwise(bounds):
         found = labels[first]
         assert found is not None
+        # A transcription service starts a new heading every so often in one person's
+        # speech ("Birgitte Madsen  0:15", then "Birgitte Madsen  1:02"): still one turn. A
+        # label the transcriber wrote again starts a new turn (gold-format.md).
+        goes_on = (
+            found.by_layout
+            and before is not None
+            and before.by_layout
+            and found.label == before.label
+        )
+        before = found
         pieces: list[tuple[int, int]] = []
         for index in range(first, stop):
             paragraph = paragraphs[index]
@@ -221,7 +234,12 @@ def _labelled_turns(
             else:
                 offset += leading_timestamp_length(text[paragraph.start : paragraph.end])
             pieces.append(_trimmed(text, offset, paragraph.end))
-        turns.append(_turn(text, found.label, pieces, found.time))
+        if goes_on:
+            earlier = turns.pop()
+            pieces = [(earlier.start, earlier.end), *pieces]
+            turns.append(_turn(text, found.label, pieces, earlier.start_time))
+        else:
+            turns.append(_turn(text, found.label, pieces, found.time))
     return turns
 
 
