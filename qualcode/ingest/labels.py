@@ -153,8 +153,10 @@ def _stamped_label(paragraph: str, headings: bool) -> LabelMatch | None:
     stamp = found.group("before") or found.group("after") or found.group("bare")
     if stamp is None:
         # A name alone on its line, in capitals ("BIRGITTE") or a role word ("Interviewer"),
-        # as scripts are written; other words alone on a line are speech ("Præcis").
+        # as scripts are written; other words alone on a line are speech ("Præcis", "A.").
         name = found.group("label").strip()
+        if sum(c.isalpha() for c in name) < 2 or name.endswith("."):
+            return None
         if name.isupper() or is_interviewer_label(name):
             return LabelMatch(name, len(paragraph), None, by_layout=True)
         return None
