@@ -149,3 +149,9 @@ def test_lower_casing_keeps_every_character_word_or_not() -> None:
     assert changed
     word = re.compile(r"\w")
     assert [c for c in changed if bool(word.match(c)) != bool(word.match(c.lower()))] == []
+
+
+def test_a_final_sigma_lowers_as_in_its_own_token() -> None:
+    # Found by the property test: lowering "ΣΟΦΟΣ:Jeg" as a whole gives a medial σ.
+    assert read("ΣΟΦΟΣ:Jeg") == reference("ΣΟΦΟΣ:Jeg")
+    assert tokenize("ΣΟΦΟΣ:Jeg").lower[0] == "σοφος"

@@ -101,10 +101,12 @@ def tokenize(text: str) -> Tokens:
     if "(" in text or "[" in text:
         text = _NOTE.sub(_blank_note, text)
     lowered = text.lower()
-    if len(lowered) == len(text) and "_" not in text:
+    if len(lowered) == len(text) and "_" not in text and "Σ" not in text:
         # Lower-casing never shortens a character, so equal lengths mean every character
         # became one: the lowered text splits into the same tokens at the same offsets (no
-        # character changes between word and non-word by case), and \w is [^\W_] here.
+        # character changes between word and non-word by case), and \w is [^\W_] here. The
+        # one mapping that looks at its neighbours, Greek final sigma, could read a token's
+        # end differently in the whole text ("ΣΟΦΟΣ:Jeg"), so Σ takes the other way.
         parts = _SPLIT_LOWER.split(lowered)
         tokens = parts[1::2]
         return Tokens(parts, tokens, [t for t in tokens if t not in _CLAUSE_BREAK])
