@@ -218,6 +218,21 @@ def test_srt_with_name_prefixes(tmp_path: Path, run: Run) -> None:
     ]
 
 
+def test_subtitles_saved_as_txt_read_as_subtitles(tmp_path: Path, run: Run) -> None:
+    path = tmp_path / "optagelse.txt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nHvordan var det at sidde i rådet?\n\n"
+        "2\n00:00:04,500 --> 00:00:09,000\nDet var godt, jeg tør mere nu.\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert [s["text"] for s in export(run)] == [
+        "Hvordan var det at sidde i rådet?",
+        "Det var godt, jeg tør mere nu.",
+    ]
+
+
 def test_real_speech_recognition_srt(run: Run) -> None:
     """Unlabelled machine subtitles: no speaker, cues joined only where a sentence runs on."""
     folder = SHARED / "real" / "srt"

@@ -324,3 +324,17 @@ def test_a_transcription_services_own_lines_are_not_speech() -> None:
         ("Henrik Dahl", "Med et brev."),
         ("Sofie Lund", "Tak."),
     ]
+
+
+def test_speech_recognitions_time_spans_before_the_text() -> None:
+    # Whisper prints "[00:00.000 --> 00:04.520]  text", a line per stretch of sound.
+    text = (
+        "[00:00.000 --> 00:04.520]  Ja, så starter vi. Kan du fortælle lidt om,\n"
+        "[00:04.520 --> 00:07.000]  hvordan du kom med?\n"
+        "[00:07.000 --> 00:12.300]  Min kontaktperson spurgte mig.\n"
+    )
+    parsed = parse_transcript(text, split_paragraphs(text))
+    assert [(t.text, t.start_time) for t in parsed.turns] == [
+        ("Ja, så starter vi. Kan du fortælle lidt om, hvordan du kom med?", 0.0),
+        ("Min kontaktperson spurgte mig.", 7.0),
+    ]

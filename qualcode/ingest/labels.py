@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 _TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_TS_WRAPPED = rf"(?:\[\s*{_TS}\s*\]|\(\s*{_TS}\s*\)|#\s*{_TS}(?:-\d+)?\s*#)"
+# A time, or a span of time as speech recognition prints it ("[00:00.000 --> 00:04.520]").
+_TS_SPAN = rf"{_TS}(?:\s*(?:-->|–|-)\s*{_TS})?"
+_TS_WRAPPED = rf"(?:\[\s*{_TS_SPAN}\s*\]|\(\s*{_TS_SPAN}\s*\)|#\s*{_TS}(?:-\d+)?\s*#)"
 TIMESTAMP = re.compile(_TS)
 _LEADING_TS = re.compile(rf"^\s*(?:{_TS_WRAPPED}|{_TS}(?=\s))\s*")
 _TRAILING_TS = re.compile(rf"\s*{_TS_WRAPPED}\s*$")

@@ -7,6 +7,7 @@ from pathlib import Path
 from qualcode.errors import ImportFailed
 from qualcode.ingest.decode import decode_text
 from qualcode.ingest.source import MAX_FILE_BYTES, SourceText
+from qualcode.ingest.subtitles import looks_like_subtitles, subtitle_source
 from qualcode.ingest.transcript import split_paragraphs
 
 
@@ -20,6 +21,8 @@ def read_plaintext(path: Path) -> SourceText:
             path=str(path),
         )
     decoded = decode_text(path.read_bytes(), str(path))
+    if looks_like_subtitles(decoded.text):  # subtitles saved as .txt: read as subtitles
+        return subtitle_source(decoded, "txt", path)
     markdown = path.suffix.lower() in {".md", ".markdown"}
     return SourceText(
         text=decoded.text,

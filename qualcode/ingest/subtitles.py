@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualcode.errors import ImportFailed
-from qualcode.ingest.decode import decode_text
+from qualcode.ingest.decode import Decoded, decode_text
 from qualcode.ingest.labels import is_interviewer_label, is_label, match_label
 from qualcode.ingest.source import MAX_FILE_BYTES, SourceText
 from qualcode.ingest.transcript import ParsedTurn
@@ -48,6 +48,11 @@ def read_subtitles(path: Path) -> SourceText:
     fmt = path.suffix.lower().lstrip(".")
     if fmt == "vtt" and not decoded.text.lstrip().startswith("WEBVTT"):
         raise ImportFailed("not a WebVTT file: it does not start with WEBVTT", path=str(path))
+    return subtitle_source(decoded, fmt, path)
+
+
+def subtitle_source(decoded: Decoded, fmt: str, path: Path) -> SourceText:
+    """The turns of decoded subtitle text (cues grouped by speaker) and a readable text."""
     cues = parse_cues(decoded.text)
     if not cues:
         raise ImportFailed(
@@ -61,6 +66,16 @@ def read_subtitles(path: Path) -> SourceText:
         encoding_guessed=decoded.guessed,
         turns=turns,
     )
+
+
+def looks_like_subtitles(text: str) -> bool:
+    """Whether a plain-text file holds subtitle cues (an .srt or .vtt saved as .txt): it
+    starts with WEBVTT, or most of its first blocks carry a `00:00:01,000 --> ...` line."""
+    if text.lstrip().startswith("WEBVTT"):
+        return True
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip(), maxsplit=20)[:20] if b.strip()]
+    timed = sum(any(_TIMING.match(line) for line in b.split("\n")[:3]) for b in blocks)
+    return timed >= 2 and timed * 2 > len(blocks)
 
 
 def _seconds(stamp: str) -> float:

@@ -273,7 +273,8 @@ def _line_runs(text: str, lines: Sequence[Paragraph]) -> list[list[Paragraph]]:
         return [[line] for line in lines]  # sentence ends are not what the lines follow
     runs: list[list[Paragraph]] = [[lines[0]]]
     for line, before_ends in zip(lines[1:], ends):
-        goes_on = not before_ends and text[line.start].islower()
+        said = line.start + leading_timestamp_length(text[line.start : line.end])
+        goes_on = not before_ends and text[said : said + 1].islower()
         if goes_on and len(runs[-1]) < _MAX_JOINED_LINES:
             runs[-1].append(line)
         else:
