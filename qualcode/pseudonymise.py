@@ -46,7 +46,9 @@ def is_personal_label(label: str | None) -> bool:
     if not label:
         return False
     key = normalise_label(label)
-    if is_interviewer_label(label) or key in _ROLE_WORDS or _CODE_LIKE.match(label.strip()):
+    if is_interviewer_label(label, whole=True) or key in _ROLE_WORDS:
+        return False
+    if _CODE_LIKE.match(label.strip()):
         return False
     return label.strip()[:1].isupper()
 

@@ -233,3 +233,11 @@ def test_bad_codings_file_changes_nothing(
     assert len(result.stderr.strip().splitlines()) == 1
     assert problem in result.stderr and "line 2" in result.stderr
     assert run("export", "codings").stdout == before
+
+
+def test_a_role_label_with_a_name_in_it_is_still_a_persons() -> None:
+    from qualcode.pseudonymise import is_personal_label
+
+    assert is_personal_label("Moderator (Anna)")  # the interviewer's role, and her name
+    assert not is_personal_label("Moderator")
+    assert not is_personal_label("Interviewer")

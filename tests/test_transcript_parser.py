@@ -338,3 +338,14 @@ def test_speech_recognitions_time_spans_before_the_text() -> None:
         ("Ja, så starter vi. Kan du fortælle lidt om, hvordan du kom med?", 0.0),
         ("Min kontaktperson spurgte mig.", 7.0),
     ]
+
+
+@pytest.mark.parametrize(
+    "label", ["Interviewer (I)", "I (Interviewer)", "Intervjuare (IV)", "Moderator (Anna)"]
+)
+def test_a_role_with_a_name_or_an_abbreviation_is_the_interviewer(label: str) -> None:
+    text = (
+        f"{label}: Hvordan kom du med?\nKaren (bruger): Via et brev.\n"
+        f"{label}: Og så?\nKaren (bruger): Så sagde jeg ja."
+    )
+    assert [role for _, role, _ in turns_of(text)] == ["interviewer", "participant"] * 2

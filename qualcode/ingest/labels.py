@@ -223,10 +223,15 @@ def normalise_label(label: str) -> str:
     return label.strip().strip("[]()").rstrip(".").casefold()
 
 
-def is_interviewer_label(label: str) -> bool:
-    """Labels that name the interviewer or moderator (`I`, `Int.`, `Intervjuare`, `M`, `I2`)."""
-    key = normalise_label(label)
-    return key in INTERVIEWER_LABELS or key.rstrip("0123456789 ") in INTERVIEWER_LABELS
+def is_interviewer_label(label: str, *, whole: bool = False) -> bool:
+    """Labels that name the interviewer or moderator (`I`, `Int.`, `Intervjuare`, `M`, `I2`,
+    also `Interviewer (I)`, `I (Interviewer)`, `Moderator (Anna)`; with `whole`, only labels
+    that are nothing but the role)."""
+    for part in [label] if whole else re.split(r"[()]", label):
+        key = normalise_label(part)
+        if key in INTERVIEWER_LABELS or key.rstrip("0123456789 ") in INTERVIEWER_LABELS:
+            return True
+    return False
 
 
 def is_metadata_key(label: str, *, pure: bool = False) -> bool:
