@@ -148,6 +148,31 @@ def test_docx_paragraphs_and_table(tmp_path: Path, run: Run) -> None:
     assert segments[0]["role"] == "interviewer"
 
 
+def test_docx_names_in_bold_without_a_colon(tmp_path: Path, run: Run) -> None:
+    import docx
+
+    document = docx.Document()
+    said = [
+        ("Interviewer", "Hvordan kom du med?"),
+        ("Birgitte", "Min kontaktperson spurgte mig."),
+        ("Interviewer", "Og så?"),
+        ("Birgitte", "Så sagde jeg ja."),
+    ]
+    for name, speech in said:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(name).bold = True
+        paragraph.add_run(f" {speech}")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Aldrig").bold = True  # emphasis, once: speech
+    paragraph.add_run(" har jeg set noget lignende.")
+    path = tmp_path / "fed.docx"
+    document.save(str(path))
+    assert run("import", str(path)).exit_code == 0
+    segments = export(run)
+    last = ("Birgitte", "Så sagde jeg ja. Aldrig har jeg set noget lignende.")
+    assert [(s["speaker"], s["text"]) for s in segments] == [*said[:3], last]
+
+
 def test_teams_transcript_docx(tmp_path: Path, run: Run) -> None:
     # Teams and Otter put the speaker's name and a time on a line, the speech below it.
     import docx

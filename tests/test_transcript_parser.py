@@ -349,3 +349,17 @@ def test_a_role_with_a_name_or_an_abbreviation_is_the_interviewer(label: str) ->
         f"{label}: Og så?\nKaren (bruger): Så sagde jeg ja."
     )
     assert [role for _, role, _ in turns_of(text)] == ["interviewer", "participant"] * 2
+
+
+def test_a_dash_instead_of_a_colon() -> None:
+    text = (
+        "I – Hvordan kom du med?\nB – Min kontaktperson spurgte.\nI – Og så?\nB – Så sagde jeg ja."
+    )
+    assert [(speaker, said) for speaker, _, said in turns_of(text)] == [
+        ("I", "Hvordan kom du med?"),
+        ("B", "Min kontaktperson spurgte."),
+        ("I", "Og så?"),
+        ("B", "Så sagde jeg ja."),
+    ]
+    once = "I: Hvad skete der?\n\nB: Birgitte – hun sagde det.\nSå gik vi.\n\nI: Okay."
+    assert [speaker for speaker, _, _ in turns_of(once)] == ["I", "B", "I"]

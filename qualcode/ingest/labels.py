@@ -20,6 +20,8 @@ _STAMPED_LABEL = re.compile(
 )
 # A name in a column of its own: "00:00:03<tab>Speaker 1<tab>Hvordan ...".
 _TAB_LABEL = re.compile(r"^(?P<label>[^\t:\n]{1,48}?)[ ]*\t\s*")
+# A short label and a dash instead of a colon: "I – Hvordan ...", "B1 - Ja ...".
+_DASH_LABEL = re.compile(r"^(?P<label>[^\s:–—-][^:\n–—-]{0,19}?)\s+[–—-]\s+(?=\S)")
 # A speaker's name and a timestamp alone on a line, the speech on the lines below, as
 # transcription services export: "Birgitte Madsen  0:15" (Otter, Teams), "00:00:03 Speaker 1"
 # (Word), "Interviewer [00:00:03]", "Speaker 1 (00:03):"; or a name alone, as in a script.
@@ -96,7 +98,7 @@ class LabelMatch:
     text_offset: int  # where the speech starts, relative to the paragraph
     time: float | None
     # Told by the line's layout, not a colon: a name and a time alone on the line (the
-    # speech below), or a name between tabs. Trusted where a file has two such lines.
+    # speech below), a name between tabs or before a dash. Trusted where a name recurs.
     by_layout: bool = False
 
 
@@ -116,7 +118,7 @@ def match_label(paragraph: str, *, headings: bool = False) -> LabelMatch | None:
     """The speaker label at the start of a paragraph, with timestamps before or after it.
 
     With `headings`, a line of just a name and a timestamp ("Birgitte Madsen  0:15") is a
-    label too, its speech on the lines below, and so is a name followed by a tab."""
+    label too, its speech on the lines below, and so is a name followed by a tab or a dash."""
     position = 0
     time: float | None = None
     lead = _LEADING_TS.match(paragraph)
@@ -125,11 +127,12 @@ def match_label(paragraph: str, *, headings: bool = False) -> LabelMatch | None:
         position = lead.end()
     found = _LABEL.match(paragraph[position:])
     if not found or not is_label(found.group("label")):
-        if headings and "\t" in paragraph:
-            tabbed = _TAB_LABEL.match(paragraph[position:])
-            if tabbed and is_label(tabbed.group("label")):
-                label = tabbed.group("label").strip()
-                return LabelMatch(label, position + tabbed.end(), time, by_layout=True)
+        if headings:
+            for layout in (_TAB_LABEL, _DASH_LABEL) if "\t" in paragraph else (_DASH_LABEL,):
+                laid_out = layout.match(paragraph[position:])
+                if laid_out and is_label(laid_out.group("label")):
+                    label = laid_out.group("label").strip()
+                    return LabelMatch(label, position + laid_out.end(), time, by_layout=True)
         return _stamped_label(paragraph, headings)
     position += found.end()
     after = _LEADING_TS.match(paragraph[position:])

@@ -26,16 +26,45 @@ def read_docx(path: Path) -> SourceText:
     except Exception as exc:  # python-docx raises many kinds on a damaged package
         raise ImportFailed(f"not a readable Word document: {exc}", path=str(path)) from None
     lines: list[str] = []
+    bold_starts: list[tuple[int, str]] = []  # (line, its bold opening words)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             lines.extend(_table_lines(block))
             lines.append("")
         else:
+            opening = _bold_opening(block)
+            if opening:
+                bold_starts.append((len(lines), opening))
             lines.append(block.text)
+    _colon_after_bold_names(lines, bold_starts)
     text, paragraphs = paragraphs_from_lines(lines)
     if not paragraphs:
         raise ImportFailed("the Word document holds no text", path=str(path))
     return SourceText(text=text, format="docx", paragraphs=paragraphs)
+
+
+def _bold_opening(paragraph: object) -> str:
+    """The bold words a paragraph opens with, when more text follows them."""
+    runs = paragraph.runs  # type: ignore[attr-defined]
+    bold = []
+    for run in runs:
+        if not run.bold:
+            break
+        bold.append(run.text)
+    opening = "".join(bold)
+    rest = paragraph.text[len(opening) :]  # type: ignore[attr-defined]
+    return opening if opening.strip() and rest.strip() else ""
+
+
+def _colon_after_bold_names(lines: list[str], bold_starts: list[tuple[int, str]]) -> None:
+    """ "**Birgitte** Ja, det ..." reads "Birgitte: Ja, det ...": a speaker's name in bold
+    opens the paragraph, without a colon. Only names that open two paragraphs or more count;
+    a word in bold once is emphasis ("**Aldrig** har jeg ...")."""
+    names = [opening.strip() for _, opening in bold_starts]
+    for (index, opening), name in zip(bold_starts, names):
+        if name.endswith(":") or names.count(name) < 2 or not is_label(name):
+            continue
+        lines[index] = f"{name}: {lines[index][len(opening) :].lstrip()}"
 
 
 def _table_lines(table: object) -> list[str]:
