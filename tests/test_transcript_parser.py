@@ -363,3 +363,17 @@ def test_a_dash_instead_of_a_colon() -> None:
     ]
     once = "I: Hvad skete der?\n\nB: Birgitte – hun sagde det.\nSå gik vi.\n\nI: Okay."
     assert [speaker for speaker, _, _ in turns_of(once)] == ["I", "B", "I"]
+
+
+def test_three_headings_of_one_speaker_with_paragraphs_make_one_turn() -> None:
+    text = (
+        "Anna  0:01\nHur?\n\nLena  0:05\nFörst.\nSen.\n\nLena  0:40\nOch så.\n\n"
+        "Lena  1:10\nSlut.\n\nAnna  1:20\nTack.\n\nLena  1:25\nVarsågod."
+    )
+    parsed = parse_transcript(text, split_paragraphs(text))
+    assert [(t.speaker, t.text, t.start_time) for t in parsed.turns] == [
+        ("Anna", "Hur?", 1.0),
+        ("Lena", "Först. Sen. Och så. Slut.", 5.0),
+        ("Anna", "Tack.", 80.0),
+        ("Lena", "Varsågod.", 85.0),
+    ]

@@ -209,22 +209,11 @@ def _labelled_turns(
     labels: Sequence[LabelMatch | None],
     starts: Sequence[int],
 ) -> list[ParsedTurn]:
-    turns: list[ParsedTurn] = []
+    groups: list[tuple[LabelMatch, list[tuple[int, int]]]] = []  # a turn's label, its pieces
     bounds = [*starts, len(paragraphs)]
-    before: LabelMatch | None = None
     for first, stop in pairwise(bounds):
         found = labels[first]
         assert found is not None
-        # A transcription service starts a new heading every so often in one person's
-        # speech ("Birgitte Madsen  0:15", then "Birgitte Madsen  1:02"): still one turn. A
-        # label the transcriber wrote again starts a new turn (gold-format.md).
-        goes_on = (
-            found.by_layout
-            and before is not None
-            and before.by_layout
-            and found.label == before.label
-        )
-        before = found
         pieces: list[tuple[int, int]] = []
         for index in range(first, stop):
             paragraph = paragraphs[index]
@@ -234,13 +223,15 @@ def _labelled_turns(
             else:
                 offset += leading_timestamp_length(text[paragraph.start : paragraph.end])
             pieces.append(_trimmed(text, offset, paragraph.end))
-        if goes_on:
-            earlier = turns.pop()
-            pieces = [(earlier.start, earlier.end), *pieces]
-            turns.append(_turn(text, found.label, pieces, earlier.start_time))
+        # A transcription service starts a new heading every so often in one person's
+        # speech ("Birgitte Madsen  0:15", then "Birgitte Madsen  1:02"): still one turn. A
+        # label the transcriber wrote again starts a new turn (gold-format.md).
+        before = groups[-1][0] if groups else None
+        if found.by_layout and before and before.by_layout and found.label == before.label:
+            groups[-1][1].extend(pieces)
         else:
-            turns.append(_turn(text, found.label, pieces, found.time))
-    return turns
+            groups.append((found, pieces))
+    return [_turn(text, found.label, pieces, found.time) for found, pieces in groups]
 
 
 def _unlabelled_turns(text: str, paragraphs: Sequence[Paragraph]) -> list[ParsedTurn]:
