@@ -127,13 +127,10 @@ def match_label(paragraph: str, *, headings: bool = False) -> LabelMatch | None:
         position = lead.end()
     found = _LABEL.match(paragraph[position:])
     if not found or not is_label(found.group("label")):
-        if headings:
-            for layout in (_TAB_LABEL, _DASH_LABEL) if "\t" in paragraph else (_DASH_LABEL,):
-                laid_out = layout.match(paragraph[position:])
-                if laid_out and is_label(laid_out.group("label")):
-                    label = laid_out.group("label").strip()
-                    return LabelMatch(label, position + laid_out.end(), time, by_layout=True)
-        return _stamped_label(paragraph, headings)
+        stamped = _stamped_label(paragraph)
+        if stamped is not None or not headings:
+            return stamped
+        return _layout_label(paragraph, position, time)
     position += found.end()
     after = _LEADING_TS.match(paragraph[position:])
     if after and after.group(0).strip():
@@ -143,30 +140,36 @@ def match_label(paragraph: str, *, headings: bool = False) -> LabelMatch | None:
     return LabelMatch(label=found.group("label").strip(), text_offset=position, time=time)
 
 
-def _stamped_label(paragraph: str, headings: bool) -> LabelMatch | None:
-    """A label with its timestamp before the colon, or (with `headings`) a name and a
-    timestamp alone on the line."""
+def _stamped_label(paragraph: str) -> LabelMatch | None:
+    """A label with its timestamp before the colon: "Speaker 1 (00:03): Ja ..."."""
     found = _STAMPED_LABEL.match(paragraph)
-    if found and is_label(found.group("label")):
-        time = parse_time(found.group("stamp"))
-        return LabelMatch(found.group("label").strip(), found.end(), time)
-    if not headings:
+    if not found or not is_label(found.group("label")):
         return None
+    return LabelMatch(found.group("label").strip(), found.end(), parse_time(found.group("stamp")))
+
+
+def _layout_label(paragraph: str, position: int, time: float | None) -> LabelMatch | None:
+    """A label told by the line's layout: a name before a tab or a dash (after `position`, past
+    a leading time), or a name and a time alone on the line, or a name alone in capitals."""
+    for layout in (_TAB_LABEL, _DASH_LABEL) if "\t" in paragraph else (_DASH_LABEL,):
+        laid_out = layout.match(paragraph[position:])
+        if laid_out and is_label(laid_out.group("label")):
+            label = laid_out.group("label").strip()
+            return LabelMatch(label, position + laid_out.end(), time, by_layout=True)
     found = _HEADING.match(paragraph)
     if not found or not is_label(found.group("label")):
         return None
+    name = found.group("label").strip()
     stamp = found.group("before") or found.group("after") or found.group("bare")
-    if stamp is None:
-        # A name alone on its line, in capitals ("BIRGITTE") or a role word ("Interviewer"),
-        # as scripts are written; other words alone on a line are speech ("Præcis", "A.").
-        name = found.group("label").strip()
-        if sum(c.isalpha() for c in name) < 2 or name.endswith("."):
-            return None
-        if name.isupper() or is_interviewer_label(name):
-            return LabelMatch(name, len(paragraph), None, by_layout=True)
+    if stamp is not None:
+        return LabelMatch(name, len(paragraph), parse_time(stamp), by_layout=True)
+    # A name alone on its line, in capitals ("BIRGITTE") or a role word ("Interviewer"), as
+    # scripts are written; other words alone on a line are speech ("Præcis", "A.").
+    if sum(c.isalpha() for c in name) < 2 or name.endswith("."):
         return None
-    label = found.group("label").strip()
-    return LabelMatch(label, len(paragraph), parse_time(stamp), by_layout=True)
+    if name.isupper() or is_interviewer_label(name):
+        return LabelMatch(name, len(paragraph), None, by_layout=True)
+    return None
 
 
 # Lines a transcription service writes into its export that nobody said: Teams' notes that
