@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from qualcode.errors import ImportFailed
@@ -52,17 +53,20 @@ def _bold_opening(paragraph: object) -> str:
             break
         bold.append(run.text)
     opening = "".join(bold)
-    rest = paragraph.text[len(opening) :]  # type: ignore[attr-defined]
-    return opening if opening.strip() and rest.strip() else ""
+    text = paragraph.text  # type: ignore[attr-defined]
+    if not opening.strip() or not text.startswith(opening) or not text[len(opening) :].strip():
+        return ""
+    return opening
 
 
 def _colon_after_bold_names(lines: list[str], bold_starts: list[tuple[int, str]]) -> None:
-    """ "**Birgitte** Ja, det ..." reads "Birgitte: Ja, det ...": a speaker's name in bold
-    opens the paragraph, without a colon. Only names that open two paragraphs or more count;
-    a word in bold once is emphasis ("**Aldrig** har jeg ...")."""
-    names = [opening.strip() for _, opening in bold_starts]
-    for (index, opening), name in zip(bold_starts, names):
-        if name.endswith(":") or names.count(name) < 2 or not is_label(name):
+    """A speaker's name in bold opening a paragraph without a colon ("**Birgitte** Ja, det")
+    reads as a label ("Birgitte: Ja, det"). Only names that open two paragraphs or more
+    count; a word in bold once is emphasis ("**Aldrig** har jeg ...")."""
+    counts = Counter(opening.strip() for _, opening in bold_starts)
+    for index, opening in bold_starts:
+        name = opening.strip()
+        if name.endswith(":") or counts[name] < 2 or not is_label(name):
             continue
         lines[index] = f"{name}: {lines[index][len(opening) :].lstrip()}"
 
