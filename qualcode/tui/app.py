@@ -289,7 +289,7 @@ class QualcodeApp(App[None]):
             failed = [o.message for o in outcomes if o.status == "failed"]
             lines = [summary or "nothing to import", *failed[:5]]
             if skipped:
-                lines.append(f"{len(skipped)} files skipped: not a transcript format")
+                lines.append(f"{len(skipped)} files skipped: READMEs or not transcripts")
             return "\n".join(lines)
 
         self.push_screen(TaskScreen(f"Importing {path}", task), self._task_done)
