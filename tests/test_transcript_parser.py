@@ -381,3 +381,19 @@ def test_a_dash_instead_of_a_colon() -> None:
     ]
     once = "I: Hvad skete der?\n\nB: Birgitte – hun sagde det.\nSå gik vi.\n\nI: Okay."
     assert [speaker for speaker, _, _ in turns_of(once)] == ["I", "B", "I"]
+
+
+def test_without_any_names_a_short_question_is_the_interviewers() -> None:
+    text = (
+        "Hvordan var det at komme med i rådet?\n\nDet var svært i starten. Hvad skulle jeg "
+        "sige? Men nu tør jeg godt tage ordet, og de lytter faktisk til os, også når vi er "
+        "uenige med personalet om tingene.\n\nOg nu?\n\nNu er det godt."
+    )
+    assert [role for _, role, _ in turns_of(text)] == [
+        "interviewer",
+        "participant",
+        "interviewer",
+        "participant",
+    ]
+    named = "Anna: Hvordan var det?\n\nBo: Godt. Og dig?\n\nAnna: Også godt."
+    assert [role for _, role, _ in turns_of(named)] == ["participant"] * 3  # asked: by name

@@ -26,6 +26,7 @@ _HEADER_LINE_MAX_WORDS = 15
 _HEADER_VALUE_MAX_WORDS = 10
 _MD_HEADING = re.compile(r"^#{1,6}\s")
 _MIN_LAYOUT_LABELS = 2
+_QUESTION_MAX_WORDS = 40  # an unnamed turn ending in "?" up to this long is the interviewer's
 _SENTENCE_END = frozenset('.!?…"”»)]')
 # Joining lines cut in mid-sentence: only where sentence ends are common enough to go by,
 # and never more lines than this into one turn.
@@ -308,6 +309,17 @@ def assign_roles(turns: list[ParsedTurn], interviewer_labels: Iterable[str] = ()
             interviewers = {asker} if asker else set()
     for turn in turns:
         turn.role = Role.INTERVIEWER if turn.speaker in interviewers else Role.PARTICIPANT
+    if not speakers and not chosen:
+        # No one is named (speech recognition without speakers): a short turn that ends in
+        # a question is taken as the interviewer's, so it gets no codes and gives the answer
+        # after it its question.
+        for turn in turns:
+            if _is_question(turn.text):
+                turn.role = Role.INTERVIEWER
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith("?") and len(text.split()) <= _QUESTION_MAX_WORDS
 
 
 def _question_asker(turns: Sequence[ParsedTurn]) -> str | None:
