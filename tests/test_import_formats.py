@@ -148,6 +148,29 @@ def test_docx_paragraphs_and_table(tmp_path: Path, run: Run) -> None:
     assert segments[0]["role"] == "interviewer"
 
 
+def test_docx_table_with_a_header_row_in_any_order(tmp_path: Path, run: Run) -> None:
+    # NVivo exports "Timespan | Content | Speaker": the speaker column comes last.
+    import docx
+
+    document = docx.Document()
+    rows = [
+        ("Timespan", "Content", "Speaker"),
+        ("0:00.0 - 0:05.2", "Hvordan kom du med i brugerrådet?", "Interviewer"),
+        ("0:05.2 - 0:09.0", "Min kontaktperson spurgte mig.", "Birgitte"),
+    ]
+    table = document.add_table(rows=len(rows), cols=3)
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    path = tmp_path / "nvivo.docx"
+    document.save(str(path))
+    assert run("import", str(path)).exit_code == 0
+    assert [(s["speaker"], s["role"], s["text"]) for s in export(run)] == [
+        ("Interviewer", "interviewer", "Hvordan kom du med i brugerrådet?"),
+        ("Birgitte", "participant", "Min kontaktperson spurgte mig."),
+    ]
+
+
 def test_docx_names_in_bold_without_a_colon(tmp_path: Path, run: Run) -> None:
     import docx
 

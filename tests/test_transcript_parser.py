@@ -397,3 +397,28 @@ def test_without_any_names_a_short_question_is_the_interviewers() -> None:
     ]
     named = "Anna: Hvordan var det?\n\nBo: Godt. Og dig?\n\nAnna: Også godt."
     assert [role for _, role, _ in turns_of(named)] == ["participant"] * 3  # asked: by name
+
+
+def test_line_numbers_for_citing_are_not_speech() -> None:
+    text = (
+        "1  I: Hvordan kom du med?\n2  B: Min kontaktperson spurgte mig, og jeg\n"
+        "3  sagde ja med det samme.\n4  I: Og så?\n5  B: Så gik det."
+    )
+    assert turns_of(text) == [
+        ("I", "interviewer", "Hvordan kom du med?"),
+        ("B", "participant", "Min kontaktperson spurgte mig, og jeg sagde ja med det samme."),
+        ("I", "interviewer", "Og så?"),
+        ("B", "participant", "Så gik det."),
+    ]
+    counted = "I: Hvor mange var I?\n\nB: 12 personer var vi.\n\nI: Og nu?\n\nB: 3 måske."
+    assert [said for _, _, said in turns_of(counted)][1] == "12 personer var vi."
+
+
+def test_a_label_in_brackets_without_a_colon() -> None:
+    text = "[I] Hvordan kom du med?\n[B] [Pause] Via et brev.\n[I] Og så?\n[B] Så sagde jeg ja."
+    assert [(speaker, said) for speaker, _, said in turns_of(text)] == [
+        ("[I]", "Hvordan kom du med?"),
+        ("[B]", "[Pause] Via et brev."),
+        ("[I]", "Og så?"),
+        ("[B]", "Så sagde jeg ja."),
+    ]

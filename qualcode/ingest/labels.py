@@ -20,6 +20,17 @@ _STAMPED_LABEL = re.compile(
 )
 # A name in a column of its own: "00:00:03<tab>Speaker 1<tab>Hvordan ...".
 _TAB_LABEL = re.compile(r"^(?P<label>[^\t:\n]{1,48}?)[ ]*\t\s*")
+# A label in brackets, no colon: "[I] Hvordan ...", "[SPEAKER_00] Ja ...". Transcribers'
+# notes in brackets open lines too ("[Pause] Ja"), so their words are no labels.
+_BRACKET_LABEL = re.compile(r"^\[(?P<name>[^\[\]\n]{1,24})\][ \t]+(?=\S)")
+_NOTE_WORDS = frozenset(
+    """
+    pause latter griner ler skratt skrattar skratter smiler sukker suckar hoster host
+    uklart uklar utydeligt utydelig uhørligt uhørbart uhørlig otydligt ohörbart ohörbar
+    utydeleg støj musik musikk crosstalk inaudible laughter music silence tavshed tystnad
+    stillhet afbrydelse avbrott
+    """.split()
+)
 # A short label and a dash instead of a colon: "I – Hvordan ...", "B1 - Ja ...".
 _DASH_LABEL = re.compile(r"^(?P<label>[^\s:–—-][^:\n–—-]{0,19}?)\s+[–—-]\s+(?=\S)")
 # A speaker's name and a timestamp alone on a line, the speech on the lines below, as
@@ -149,8 +160,14 @@ def _stamped_label(paragraph: str) -> LabelMatch | None:
 
 
 def _layout_label(paragraph: str, position: int, time: float | None) -> LabelMatch | None:
-    """A label told by the line's layout: a name before a tab or a dash (after `position`, past
-    a leading time), or a name and a time alone on the line, or a name alone in capitals."""
+    """A label told by the line's layout: a name in brackets, before a tab or before a dash
+    (after `position`, past a leading time), or a name and a time alone on the line, or a
+    name alone in capitals."""
+    bracketed = _BRACKET_LABEL.match(paragraph, position)
+    if bracketed:
+        name = bracketed.group("name").strip()
+        if is_label(name) and name.split()[0].casefold() not in _NOTE_WORDS:
+            return LabelMatch(f"[{name}]", bracketed.end(), time, by_layout=True)
     for layout in (_TAB_LABEL, _DASH_LABEL) if "\t" in paragraph else (_DASH_LABEL,):
         laid_out = layout.match(paragraph[position:])
         if laid_out and is_label(laid_out.group("label")):

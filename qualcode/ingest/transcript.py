@@ -26,6 +26,8 @@ _HEADER_LINE_MAX_WORDS = 15
 _HEADER_VALUE_MAX_WORDS = 10
 _MD_HEADING = re.compile(r"^#{1,6}\s")
 _MIN_LAYOUT_LABELS = 2
+_LINE_NUMBER = re.compile(r"(\d{1,5})[ \t]+(?=\S)")
+_MIN_NUMBERED = 0.8  # share of lines with a number, and of rising numbers, for line numbering
 _QUESTION_MAX_WORDS = 40  # an unnamed turn ending in "?" up to this long is the interviewer's
 _SENTENCE_END = frozenset('.!?…"”»)]')
 # Joining lines cut in mid-sentence: only where sentence ends are common enough to go by,
@@ -92,7 +94,9 @@ def parse_transcript(
     the turn before. Without any label, each blank-line block (or line) is a turn of an
     unknown speaker.
     """
-    paragraphs = [p for p in paragraphs if not is_service_note(text[p.start : p.end])]
+    paragraphs = _without_line_numbers(
+        text, [p for p in paragraphs if not is_service_note(text[p.start : p.end])]
+    )
     labels = [match_label(text[p.start : p.end], headings=True) for p in paragraphs]
     by_layout = Counter(normalise_label(m.label) for m in labels if m and m.by_layout)
     if max(by_layout.values(), default=0) < _MIN_LAYOUT_LABELS:
@@ -137,6 +141,22 @@ def parse_transcript(
         parsed = ParsedTranscript(header_text, metadata, turns, labelled=True)
     assign_roles(parsed.turns, interviewer_labels)
     return parsed
+
+
+def _without_line_numbers(text: str, paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs without the line numbers of a numbered transcript ("12  B: Ja ..."),
+    kept for citing lines: when nearly every line opens with a rising number, it is not
+    speech."""
+    found = [_LINE_NUMBER.match(text, p.start, p.end) for p in paragraphs]
+    numbers = [int(m.group(1)) for m in found if m]
+    if len(numbers) < _MIN_NUMBERED * len(paragraphs) or len(numbers) < 3:
+        return paragraphs
+    if sum(b > a for a, b in pairwise(numbers)) < _MIN_NUMBERED * (len(numbers) - 1):
+        return paragraphs
+    return [
+        Paragraph(m.end(), p.end, p.block) if m and m.end() < p.end else p
+        for p, m in zip(paragraphs, found)
+    ]
 
 
 def _header_end(

@@ -10,10 +10,15 @@ from qualcode.ingest.labels import TIMESTAMP, is_label
 from qualcode.ingest.source import SourceText, paragraphs_from_lines
 from qualcode.ingest.zipcheck import open_checked_zip
 
-_TABLE_HEADER_WORDS = frozenset(
-    "speaker taler talare talar talsperson person tekst text tid time tidspunkt timestamp "
-    "tidskode tidkode tidskod tidkod navn namn name udsagn utsagn".split()
+# Header words of transcript tables, by what their column holds.
+_TIME_HEADERS = frozenset(
+    "tid time tidspunkt timestamp tidskode tidkode tidskod tidkod timespan tidsstempel".split()
 )
+_SPEAKER_HEADERS = frozenset("speaker taler talare talar talsperson person navn namn name".split())
+_TEXT_HEADERS = frozenset(
+    "tekst text udsagn utsagn content indhold innehåll innhold transcript ytring".split()
+)
+_TABLE_HEADER_WORDS = _TIME_HEADERS | _SPEAKER_HEADERS | _TEXT_HEADERS
 
 
 def read_docx(path: Path) -> SourceText:
@@ -72,23 +77,59 @@ def _colon_after_bold_names(lines: list[str], bold_starts: list[tuple[int, str]]
 
 
 def _table_lines(table: object) -> list[str]:
+    rows = [_row_values(row) for row in table.rows]  # type: ignore[attr-defined]
+    rows = [row for row in rows if any(row)]
+    columns = _header_columns(rows[0]) if rows else None
+    if columns is not None:  # "Timespan | Content | Speaker" (NVivo), in any order
+        return [_mapped_line(row, *columns) for row in rows[1:]]
     lines = []
-    for row in table.rows:  # type: ignore[attr-defined]
-        cells: list[str] = []
-        seen: set[int] = set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # merged cells repeat
-                continue
-            seen.add(id(cell._tc))
-            value = " ".join(cell.text.split())
-            if value:
-                cells.append(value)
-        if not cells:
-            continue
+    for row in rows:
+        cells = [value for value in row if value]
         if all(c.casefold().rstrip(":") in _TABLE_HEADER_WORDS for c in cells):
             continue
         lines.append(_row_as_line(cells))
     return lines
+
+
+def _row_values(row: object) -> list[str]:
+    """A table row's cell texts in column order (a merged cell once)."""
+    values = []
+    seen: set[int] = set()
+    for cell in row.cells:  # type: ignore[attr-defined]
+        if id(cell._tc) in seen:  # merged cells repeat
+            continue
+        seen.add(id(cell._tc))
+        values.append(" ".join(cell.text.split()))
+    return values
+
+
+def _header_columns(row: list[str]) -> tuple[int | None, int, int] | None:
+    """(time, speaker, text) column of a header row that names a speaker and a text column."""
+    found: dict[str, int] = {}
+    for index, value in enumerate(row):
+        key = value.casefold().rstrip(":")
+        for kind, words in (("time", _TIME_HEADERS), ("speaker", _SPEAKER_HEADERS)):
+            if key in words:
+                found.setdefault(kind, index)
+        if key in _TEXT_HEADERS:
+            found.setdefault("text", index)
+        elif key and key not in _TABLE_HEADER_WORDS:
+            return None  # not a header row
+    if "speaker" not in found or "text" not in found:
+        return None
+    return found.get("time"), found["speaker"], found["text"]
+
+
+def _mapped_line(row: list[str], time: int | None, speaker: int, text: int) -> str:
+    def cell(index: int | None) -> str:
+        return row[index] if index is not None and index < len(row) else ""
+
+    stamp = TIMESTAMP.search(cell(time))
+    opening = f"[{stamp.group()}] " if stamp else ""
+    name = cell(speaker).rstrip(":").strip()
+    if name and is_label(name):
+        return f"{opening}{name}: {cell(text)}"
+    return f"{opening}{cell(text)}"
 
 
 def _row_as_line(cells: list[str]) -> str:
