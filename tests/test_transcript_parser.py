@@ -422,3 +422,12 @@ def test_a_label_in_brackets_without_a_colon() -> None:
         ("[I]", "Og så?"),
         ("[B]", "Så sagde jeg ja."),
     ]
+
+
+@pytest.mark.parametrize("heading", ["**{name}** (00:00:{s:02d})", "**{name}**", "__{name}__"])
+def test_a_name_in_markdown_bold_on_its_line(heading: str) -> None:
+    said = [("Interviewer", "Hvordan kom du med?"), ("Birgitte", "Via et brev.")] * 2
+    text = "\n\n".join(
+        heading.format(name=name, s=i) + "\n" + speech for i, (name, speech) in enumerate(said)
+    )
+    assert [(speaker, words) for speaker, _, words in turns_of(text)] == said
