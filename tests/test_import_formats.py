@@ -171,6 +171,36 @@ def test_docx_table_with_a_header_row_in_any_order(tmp_path: Path, run: Run) -> 
     ]
 
 
+def test_odt_table_with_a_header_row(tmp_path: Path, run: Run) -> None:
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    document = OpenDocumentText()
+    table = Table(name="Transkripsjon")
+    table.addElement(TableColumn(numbercolumnsrepeated=3))
+    rows = [
+        ("Tid", "Tekst", "Talar"),
+        ("00:00:03", "Korleis kom du med?", "Intervjuar"),
+        ("00:00:09", "Via eit brev.", "Tuva"),
+    ]
+    for values in rows:
+        row = TableRow()
+        for value in values:
+            cell = TableCell()
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    document.text.addElement(table)
+    path = tmp_path / "tabell.odt"
+    document.save(str(path))
+    assert run("import", str(path)).exit_code == 0
+    assert [(s["speaker"], s["role"], s["text"]) for s in export(run)] == [
+        ("Intervjuar", "interviewer", "Korleis kom du med?"),
+        ("Tuva", "participant", "Via eit brev."),
+    ]
+
+
 def test_docx_names_in_bold_without_a_colon(tmp_path: Path, run: Run) -> None:
     import docx
 

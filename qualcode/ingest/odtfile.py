@@ -6,6 +6,7 @@ from pathlib import Path
 
 from qualcode.errors import ImportFailed
 from qualcode.ingest.source import SourceText, paragraphs_from_lines
+from qualcode.ingest.tables import table_lines
 from qualcode.ingest.zipcheck import open_checked_zip
 
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -13,7 +14,7 @@ _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
 def read_odt(path: Path) -> SourceText:
-    """Read an .odt with odfpy; table rows become `cell: cell` lines."""
+    """Read an .odt with odfpy; transcript tables become labelled lines (tables.py)."""
     from odf import teletype
     from odf.opendocument import load
 
@@ -29,19 +30,27 @@ def read_odt(path: Path) -> SourceText:
             qname = getattr(child, "qname", None)
             if qname in ((_TEXT_NS, "p"), (_TEXT_NS, "h")):
                 lines.append(teletype.extractText(child))
-            elif qname == (_TABLE_NS, "table-row"):
-                cells = [
-                    " ".join(teletype.extractText(cell).split())
-                    for cell in child.childNodes
-                    if getattr(cell, "qname", None) == (_TABLE_NS, "table-cell")
-                ]
-                cells = [c for c in cells if c]
-                if cells:
-                    lines.append(
-                        ": ".join([cells[0], " ".join(cells[1:])]) if len(cells) > 1 else cells[0]
-                    )
+            elif qname == (_TABLE_NS, "table"):
+                lines.extend(table_lines(rows(child)))
+                lines.append("")
             else:
                 walk(child)
+
+    def rows(table: object) -> list[list[str]]:
+        found: list[list[str]] = []
+        for child in getattr(table, "childNodes", []):
+            qname = getattr(child, "qname", None)
+            if qname == (_TABLE_NS, "table-row"):
+                found.append(
+                    [
+                        " ".join(teletype.extractText(cell).split())
+                        for cell in child.childNodes
+                        if getattr(cell, "qname", None) == (_TABLE_NS, "table-cell")
+                    ]
+                )
+            else:  # header rows and row groups hold rows too
+                found.extend(rows(child))
+        return found
 
     walk(document.text)
     text, paragraphs = paragraphs_from_lines(lines)
