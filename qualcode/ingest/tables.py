@@ -20,6 +20,7 @@ _TEXT_HEADERS = frozenset(
     "tekst text udsagn utsagn content indhold innehåll innhold transcript ytring".split()
 )
 _TABLE_HEADER_WORDS = _TIME_HEADERS | _SPEAKER_HEADERS | _TEXT_HEADERS
+_COLUMN_KINDS = (("time", _TIME_HEADERS), ("speaker", _SPEAKER_HEADERS), ("text", _TEXT_HEADERS))
 
 
 def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -42,13 +43,12 @@ def _header_columns(row: Sequence[str]) -> tuple[int | None, int, int] | None:
     found: dict[str, int] = {}
     for index, value in enumerate(row):
         key = value.casefold().rstrip(":")
-        for kind, words in (("time", _TIME_HEADERS), ("speaker", _SPEAKER_HEADERS)):
-            if key in words:
-                found.setdefault(kind, index)
-        if key in _TEXT_HEADERS:
-            found.setdefault("text", index)
-        elif key and key not in _TABLE_HEADER_WORDS:
+        if not key:
+            continue
+        kind = next((kind for kind, words in _COLUMN_KINDS if key in words), None)
+        if kind is None:
             return None  # not a header row
+        found.setdefault(kind, index)
     if "speaker" not in found or "text" not in found:
         return None
     return found.get("time"), found["speaker"], found["text"]
