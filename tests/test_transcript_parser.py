@@ -431,3 +431,18 @@ def test_a_name_in_markdown_bold_on_its_line(heading: str) -> None:
         heading.format(name=name, s=i) + "\n" + speech for i, (name, speech) in enumerate(said)
     )
     assert [(speaker, words) for speaker, _, words in turns_of(text)] == said
+
+
+def test_markdown_headings_that_name_speakers() -> None:
+    text = (
+        "# Interview 3\n\n## Baggrund\n\nEt interview om brugerrådet.\n\n"
+        "### Interviewer\nHvordan kom du med?\n\n### Birgitte\nVia et brev.\n\n"
+        "## Del 2\n\n### Interviewer\nOg så?\n\n### Birgitte\nSå sagde jeg ja."
+    )
+    parsed = parse_transcript(text, split_paragraphs(text, markdown=True))
+    assert [(t.speaker, t.role.value, t.text) for t in parsed.turns] == [
+        ("Interviewer", "interviewer", "Hvordan kom du med?"),
+        ("Birgitte", "participant", "Via et brev."),
+        ("Interviewer", "interviewer", "Og så?"),
+        ("Birgitte", "participant", "Så sagde jeg ja."),
+    ]

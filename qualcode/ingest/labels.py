@@ -35,10 +35,11 @@ _NOTE_WORDS = frozenset(
 _DASH_LABEL = re.compile(r"^(?P<label>[^\s:–—-][^:\n–—-]{0,19}?)\s+[–—-]\s+(?=\S)")
 # A speaker's name and a timestamp alone on a line, the speech on the lines below, as
 # transcription services export: "Birgitte Madsen  0:15" (Otter, Teams), "00:00:03 Speaker 1"
-# (Word), "Interviewer [00:00:03]", "Speaker 1 (00:03):", "**Anna** (00:00:03)" in Markdown;
-# or a name alone, as in a script.
+# (Word), "Interviewer [00:00:03]", "Speaker 1 (00:03):", "**Anna** (00:00:03)" or "### Anna"
+# in Markdown; or a name alone, as in a script.
 _HEADING = re.compile(
-    rf"^(?:(?P<before>{_TS_WRAPPED}|{_TS})\s+)?(?P<md>\*\*|__)?(?P<label>[^:\n()\[\]#*]{{1,48}}?)"
+    rf"^(?P<hashes>#{{1,6}}\s+)?(?:(?P<before>{_TS_WRAPPED}|{_TS})\s+)?(?P<md>\*\*|__)?"
+    rf"(?P<label>[^:\n()\[\]#*]{{1,48}}?)"
     rf"(?P=md)?(?:\s*(?P<after>{_TS_WRAPPED})|\s+(?P<bare>{_TS}))?\s*:?\s*$"
 )
 _LABEL_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|\d+[\w.]*|\([^()]{1,30}\)|#\d+)$")
@@ -186,7 +187,7 @@ def _layout_label(paragraph: str, position: int, time: float | None) -> LabelMat
     # ("Præcis", "A.").
     if sum(c.isalpha() for c in name) < 2 or name.endswith("."):
         return None
-    if name.isupper() or found.group("md") or is_interviewer_label(name):
+    if name.isupper() or found.group("md") or found.group("hashes") or is_interviewer_label(name):
         return LabelMatch(name, len(paragraph), None, by_layout=True)
     return None
 

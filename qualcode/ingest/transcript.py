@@ -13,6 +13,7 @@ from qualcode.ingest.labels import (
     QUESTION_ANSWER_LABELS,
     LabelMatch,
     is_interviewer_label,
+    is_label,
     is_metadata_key,
     is_service_note,
     leading_timestamp_length,
@@ -43,6 +44,9 @@ class Paragraph:
     start: int
     end: int
     block: int
+    # A Markdown heading below the title that may name a speaker ("### Birgitte"): a turn's
+    # label if names recur, else left out like any other heading.
+    heading: bool = False
 
 
 @dataclass
@@ -78,9 +82,12 @@ def split_paragraphs(text: str, *, markdown: bool = False) -> list[Paragraph]:
         stripped = line.strip()
         if not stripped:
             block += 1
-        elif not (markdown and _MD_HEADING.match(stripped) and paragraphs):
-            lead = len(line) - len(line.lstrip())
-            paragraphs.append(Paragraph(offset + lead, offset + lead + len(stripped), block))
+        else:
+            heading = markdown and _MD_HEADING.match(stripped) is not None and bool(paragraphs)
+            if not heading or is_label(stripped.lstrip("#").strip()):
+                lead = len(line) - len(line.lstrip())
+                start = offset + lead
+                paragraphs.append(Paragraph(start, start + len(stripped), block, heading))
         offset += len(line) + 1
     return paragraphs
 
@@ -103,6 +110,19 @@ def parse_transcript(
         # A line of a name and a time may be anything ("Side 3  10:15"), and a column of
         # names that never come back is a column of ids: speakers come back.
         labels = [None if found is not None and found.by_layout else found for found in labels]
+    if any(p.heading for p in paragraphs):
+        # A Markdown heading names a speaker only if that name heads others too ("## Baggrund"
+        # is a section); the others are left out, as headings are.
+        for i, (paragraph, found) in enumerate(zip(paragraphs, labels)):
+            line = text[paragraph.start : paragraph.end]
+            if (
+                found
+                and _MD_HEADING.match(line)
+                and by_layout[normalise_label(found.label)] < _MIN_LAYOUT_LABELS
+            ):
+                labels[i] = None
+        kept = [i for i, p in enumerate(paragraphs) if not p.heading or labels[i] is not None]
+        paragraphs, labels = [paragraphs[i] for i in kept], [labels[i] for i in kept]
     counts = Counter(normalise_label(m.label) for m in labels if m)
     speaker_labels = {key for key, n in counts.items() if n >= 2 or not is_metadata_key(key)}
     for paragraph, found in zip(paragraphs, labels):
