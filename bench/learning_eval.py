@@ -5,11 +5,12 @@ as accepted codings; `suggest` then runs on the whole project and `evaluate` sco
 other half (even-numbered files). The same held-out half is also scored in a project with
 no codings (codebook only). Everything runs through the `qualcode` command line.
 
-    python bench/learning_eval.py
+    python bench/learning_eval.py [--corpus FOLDER ...] [--swap]
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import subprocess
@@ -35,11 +36,11 @@ def qualcode(project: Path, *args: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
-def make_project(root: Path) -> Path:
+def make_project(root: Path, corpora: list[Path]) -> Path:
     subprocess.run(
         [sys.executable, "-m", "qualcode", "init", str(root)], check=True, capture_output=True
     )
-    qualcode(root, "import", str(REPO / "corpora"))
+    qualcode(root, "import", *map(str, corpora))
     qualcode(root, "codebook", "use", str(CODEBOOK))
     return root
 
@@ -49,19 +50,23 @@ def micro_lines(report: str) -> list[str]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", nargs="+", type=Path, default=[REPO / "corpora"])
+    parser.add_argument("--swap", action="store_true", help="learn from even, score odd")
+    args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="qualcode-learning-"))
     held_out = work / "held-out-gold"
     held_out.mkdir()
     training = []
-    for gold in sorted((REPO / "corpora").rglob("*.gold.jsonl")):
-        number = int(re.match(r"[a-z]+-(\d+)", gold.name).group(1))  # type: ignore[union-attr]
-        if number % 2:
+    for gold in sorted(g for folder in args.corpus for g in folder.rglob("*.gold.jsonl")):
+        number = int(re.match(r"[a-z]+-[a-z]?(\d+)", gold.name).group(1))  # type: ignore[union-attr]
+        if (number % 2 == 1) != args.swap:
             training.append(gold)
         else:
             shutil.copy(gold, held_out / gold.name)
-    baseline = make_project(work / "codebook-only")
+    baseline = make_project(work / "codebook-only", args.corpus)
     qualcode(baseline, "suggest")
-    learned = make_project(work / "learned")
+    learned = make_project(work / "learned", args.corpus)
     for gold in training:
         qualcode(learned, "import", "codings", str(gold), "--coder", "gold")
     print(qualcode(learned, "suggest").strip())

@@ -1,4 +1,5 @@
-"""The blind sets (bench/unseen, unseen2 ... unseen5) import into exactly their gold turns.
+"""The blind sets (bench/unseen ... unseen5) and the project sets (bench/project_da, _sv, _nb,
+_nn) import into exactly their gold turns.
 
 Their figures are only worth reporting if qualcode reads those transcripts as their gold files
 say, and every gold code is one of the shipped codebook's."""
@@ -12,9 +13,9 @@ import yaml
 
 from tests.conftest import REPO, imported_segments, jsonl, transcript_for
 
-BLIND_SETS = tuple(
-    REPO / "bench" / name for name in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
-)
+SET_NAMES = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
+SET_NAMES += tuple(f"project_{language}" for language in ("da", "sv", "nb", "nn"))
+BLIND_SETS = tuple(REPO / "bench" / name for name in SET_NAMES)
 GOLD = sorted(gold for folder in BLIND_SETS for gold in folder.glob("*.gold.jsonl"))
 
 
