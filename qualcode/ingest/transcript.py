@@ -101,28 +101,7 @@ def parse_transcript(
     the turn before. Without any label, each blank-line block (or line) is a turn of an
     unknown speaker.
     """
-    paragraphs = _without_line_numbers(
-        text, [p for p in paragraphs if not is_service_note(text[p.start : p.end])]
-    )
-    labels = [match_label(text[p.start : p.end], headings=True) for p in paragraphs]
-    by_layout = Counter(normalise_label(m.label) for m in labels if m and m.by_layout)
-    if max(by_layout.values(), default=0) < _MIN_LAYOUT_LABELS:
-        # A line of a name and a time may be anything ("Side 3  10:15"), and a column of
-        # names that never come back is a column of ids: speakers come back.
-        labels = [None if found is not None and found.by_layout else found for found in labels]
-    if any(p.heading for p in paragraphs):
-        # A Markdown heading names a speaker only if that name heads others too ("## Baggrund"
-        # is a section); the others are left out, as headings are.
-        for i, (paragraph, found) in enumerate(zip(paragraphs, labels)):
-            line = text[paragraph.start : paragraph.end]
-            if (
-                found
-                and _MD_HEADING.match(line)
-                and by_layout[normalise_label(found.label)] < _MIN_LAYOUT_LABELS
-            ):
-                labels[i] = None
-        kept = [i for i, p in enumerate(paragraphs) if not p.heading or labels[i] is not None]
-        paragraphs, labels = [paragraphs[i] for i in kept], [labels[i] for i in kept]
+    paragraphs, labels = _opening_labels(text, paragraphs)
     counts = Counter(normalise_label(m.label) for m in labels if m)
     speaker_labels = {key for key, n in counts.items() if n >= 2 or not is_metadata_key(key)}
     for paragraph, found in zip(paragraphs, labels):
@@ -161,6 +140,37 @@ def parse_transcript(
         parsed = ParsedTranscript(header_text, metadata, turns, labelled=True)
     assign_roles(parsed.turns, interviewer_labels)
     return parsed
+
+
+def _opening_labels(
+    text: str, paragraphs: Sequence[Paragraph]
+) -> tuple[list[Paragraph], list[LabelMatch | None]]:
+    """The paragraphs that count, each with the speaker label it opens with (if any): a
+    service's own lines, line numbers, and Markdown headings that name no speaker left out;
+    labels told by layout only where a name recurs."""
+    paragraphs = _without_line_numbers(
+        text, [p for p in paragraphs if not is_service_note(text[p.start : p.end])]
+    )
+    labels = [match_label(text[p.start : p.end], headings=True) for p in paragraphs]
+    by_layout = Counter(normalise_label(m.label) for m in labels if m and m.by_layout)
+    if max(by_layout.values(), default=0) < _MIN_LAYOUT_LABELS:
+        # A line of a name and a time may be anything ("Side 3  10:15"), and a column of
+        # names that never come back is a column of ids: speakers come back.
+        labels = [None if found is not None and found.by_layout else found for found in labels]
+    if any(p.heading for p in paragraphs):
+        # A Markdown heading names a speaker only if that name heads others too ("## Baggrund"
+        # is a section); the others are left out, as headings are.
+        for i, (paragraph, found) in enumerate(zip(paragraphs, labels)):
+            line = text[paragraph.start : paragraph.end]
+            if (
+                found
+                and _MD_HEADING.match(line)
+                and by_layout[normalise_label(found.label)] < _MIN_LAYOUT_LABELS
+            ):
+                labels[i] = None
+        kept = [i for i, p in enumerate(paragraphs) if not p.heading or labels[i] is not None]
+        paragraphs, labels = [paragraphs[i] for i in kept], [labels[i] for i in kept]
+    return paragraphs, labels
 
 
 def _without_line_numbers(text: str, paragraphs: list[Paragraph]) -> list[Paragraph]:
