@@ -56,9 +56,14 @@ def read_source(path: Path) -> SourceText:
 _NOT_TRANSCRIPTS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"})
 
 
+def _beside_transcripts(path: Path) -> bool:
+    """A README or the like, which a folder of transcripts holds beside them."""
+    return path.stem.upper() in _NOT_TRANSCRIPTS
+
+
 def skip_reason(path: Path) -> str:
     """Why a file in a folder was not imported."""
-    if path.stem.upper() in _NOT_TRANSCRIPTS:
+    if _beside_transcripts(path):
         return f"a {path.stem}, not a transcript (name the file to import it)"
     return "not a transcript format"
 
@@ -81,7 +86,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[
                 relative = found.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                if found.stem.upper() in _NOT_TRANSCRIPTS:
+                if _beside_transcripts(found):
                     skipped.append(found)  # a folder's README is about the interviews
                 elif found.suffix.lower() in SUPPORTED_SUFFIXES:
                     files.append((found, path))
