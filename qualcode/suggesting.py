@@ -85,9 +85,10 @@ class Learner:
             if self.nearest
             else []
         )
+        from_terms = self.suggester.suggest_many([(t.text, t.question) for t in turns])
         results = []
-        for position, turn in enumerate(turns):
-            by_code = {s.code: s for s in self.suggester.suggest(turn.text, turn.question)}
+        for position, terms_found in enumerate(from_terms):
+            by_code = {s.code: s for s in terms_found}
             votes = {vote.code: vote for vote in learned[position]} if learned else {}
             found = []
             for code in sorted(set(by_code) | set(votes)):

@@ -102,6 +102,19 @@ def test_suggestion_has_confidence_source_and_reason(specs: list) -> None:
     assert '"tør mere"' in suggestion.explanation and "selvtillid" in suggestion.explanation
 
 
+def test_a_documents_turns_together_get_what_each_gets_alone(specs: list) -> None:
+    turns = [
+        ("Ja, jeg tør mere nu, og jeg har fået selvtillid.", "Tør du mere nu?"),
+        ("Nej, ikke rigtig.", "Har du fået selvtillid?"),
+        ("Jeg tør ikke mere sige noget.", None),
+        ("Brugerrepræsentanten tør mere nu.", "Hvad med brugerrepræsentanterne?"),
+    ]
+    alone = [TermSuggester(specs, "da").suggest(text, question) for text, question in turns]
+    together = TermSuggester(specs, "da").suggest_many(turns)
+    assert together == alone
+    assert [len(found) for found in together] != [0] * len(turns)
+
+
 TRANSCRIPT = (
     "I: Tør du mere nu, og har du fået selvtillid?\n\n"
     "B: Ja, jeg tør mere nu. Og ventetiden er blevet kortere.\n\n"

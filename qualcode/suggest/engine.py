@@ -115,7 +115,23 @@ class TermSuggester:
         light of what was asked, so a code the question names carries over, weakened, to an
         answer that does not turn it down ("Nej, ikke rigtig").
         """
-        tokens = tokenize(text)
+        return self.suggest_many([(text, question)])[0]
+
+    def suggest_many(self, turns: Sequence[tuple[str, str | None]]) -> list[list[Suggestion]]:
+        """`suggest` for many (text, question) pairs, such as a document's turns: their new
+        words are looked up together."""
+        tokenized = [
+            (tokenize(text), tokenize(question) if question else None) for text, question in turns
+        ]
+        self.matcher.prepare(tokens for pair in tokenized for tokens in pair if tokens is not None)
+        return [
+            self._suggest(text, tokens, question, asked_tokens)
+            for (text, question), (tokens, asked_tokens) in zip(turns, tokenized)
+        ]
+
+    def _suggest(
+        self, text: str, tokens: Tokens, question: str | None, asked_tokens: Tokens | None
+    ) -> list[Suggestion]:
         if not tokens:
             return []
         by_code = self._hits(tokens)
@@ -124,8 +140,7 @@ class TermSuggester:
             suggestion = self._score(code, found, text, tokens)
             if suggestion is not None:
                 suggestions[code] = suggestion
-        if question and not _turns_down(tokens):
-            asked_tokens = tokenize(question)
+        if question and asked_tokens is not None and not _turns_down(tokens):
             for code, found in self._hits(asked_tokens).items():
                 asked = self._score(code, found, question, asked_tokens)
                 if asked is None:

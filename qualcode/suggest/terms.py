@@ -160,13 +160,23 @@ class TermMatcher:
     def build(cls, codes: Iterable[CodeSpec], language: str) -> TermMatcher:
         matcher = cls(language=language, lemmatizer=Lemmatizer(language))
         name_language = "nb" if language == "nn" else language
-        for code in codes:
-            seen: set[str] = set()
-            for raw in language_terms(code, language):
-                matcher._add(code.id, raw, "term", seen)
-            for name in (code.names.get(name_language), code.names.get("en")):
-                if name:
-                    matcher._add(code.id, name, "name", seen)
+        codes = list(codes)
+        sources = [
+            (code.id, raw, origin)
+            for code in codes
+            for raw, origin in (
+                *((raw, "term") for raw in language_terms(code, language)),
+                *((name, "name") for name in (code.names.get(name_language), code.names.get("en"))),
+            )
+            if raw
+        ]
+        # The terms' lemmas in one query, not one per word.
+        matcher.lemmatizer.table.prefetch(
+            word.strip("*") for _, raw, _ in sources for word in raw.lower().split()
+        )
+        seen: dict[str, set[str]] = defaultdict(set)
+        for code_id, raw, origin in sources:
+            matcher._add(code_id, raw, origin, seen[code_id])
         matcher._fuzzy_words = sorted(matcher._fuzzy_targets)
         matcher._prefix_sizes = frozenset(len(stem) for stem in matcher._prefix)
         matcher._suffix_sizes = frozenset(len(stem) for stem in matcher._suffix)
@@ -300,6 +310,16 @@ class TermMatcher:
                 >= FUZZY_CUTOFF - 1e-6
             ]
         return found
+
+    def prepare(self, texts: Iterable[Tokens]) -> None:
+        """Look up, in one go, the words of many texts not met before (a document's turns):
+        one query for their lemmas instead of one per text."""
+        known = self._entries
+        new = {word for tokens in texts for word in tokens.lower if word not in known}
+        if new:
+            self.lemmatizer.table.prefetch(new)
+            for word in new:
+                self._entry(word)
 
     def find(self, tokens: Tokens) -> list[Hit]:
         """Every term occurrence in a text's tokens.
