@@ -18,10 +18,13 @@ from qualcode.suggest.terms import CodeSpec, code_specs
 # A document counts as worked through once this share of its participant turns has a
 # decision; its other participant turns then teach "none of these codes".
 CODED_DOCUMENT_SHARE = 0.3
-# A code suggested by the nearest coded turns alone, with no term of it in the turn: its
-# probability is fitted on a few dozen of the project's own votes and least sure at the
-# low end, so it has to reach this, above the general threshold, before it is shown.
+# A code suggested by the nearest coded turns alone, with no term of it in the turn: while
+# its probability is fitted on a few dozen of the project's own votes it is least sure at
+# the low end, so it has to reach LEARNED_ALONE_MIN, above the general threshold, before it
+# is shown. Fitted on WELL_FITTED votes or more (the sample corpus and the project sets give
+# 186-439 per language and half), the general threshold is enough.
 LEARNED_ALONE_MIN = 0.3
+WELL_FITTED = 100
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,14 @@ class Learner:
         self.known = {spec.id for spec in specs}
         self.examples = len(same_language)
 
+    @property
+    def alone_min(self) -> float:
+        """What a code suggested by the nearest coded turns alone has to reach."""
+        calibration = self.nearest.calibration if self.nearest else None
+        if calibration is not None and calibration.fitted_on >= WELL_FITTED:
+            return DEFAULT_THRESHOLD
+        return LEARNED_ALONE_MIN
+
     def suggest(self, document: str, turns: Sequence[TurnInput]) -> list[list[Suggestion]]:
         """Per turn, the suggestions strongest first (no threshold applied)."""
         learned = (
@@ -85,6 +96,7 @@ class Learner:
             if self.nearest
             else []
         )
+        alone_min = self.alone_min
         from_terms = self.suggester.suggest_many([(t.text, t.question) for t in turns])
         results = []
         for position, terms_found in enumerate(from_terms):
@@ -95,7 +107,7 @@ class Learner:
                 if code not in self.known:
                     continue
                 vote = votes.get(code)
-                if code not in by_code and (vote is None or vote.probability < LEARNED_ALONE_MIN):
+                if code not in by_code and (vote is None or vote.probability < alone_min):
                     continue
                 note = (
                     f"similar to {vote.nearest.document} turn {vote.nearest.turn} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from qualcode.suggest.learned import Example, NearestTurns
@@ -161,3 +162,29 @@ def test_accepted_codings_teach_suggest_through_the_cli(run: Run, tmp_path: Path
             "similar to b.txt turn" in row["explanation"]
         )
     assert [r for r in rows if r["status"] == "accepted"] == before
+
+
+def test_a_learned_vote_alone_needs_more_where_the_calibration_rests_on_few_votes() -> None:
+    import dataclasses
+
+    import yaml
+
+    from qualcode.suggest.engine import DEFAULT_THRESHOLD, TermSuggester
+    from qualcode.suggest.terms import code_specs
+    from qualcode.suggesting import LEARNED_ALONE_MIN, Learner, TurnInput
+
+    specs = code_specs(yaml.safe_load(MINI.read_text(encoding="utf-8")))
+    learner = Learner(TermSuggester(specs, "da"), site_examples(), specs)
+    assert learner.nearest is not None and learner.nearest.calibration is not None
+    few = learner.nearest.calibration
+    assert few.fitted_on < 100 and learner.alone_min == LEARNED_ALONE_MIN
+    # A vote between the general threshold and the stricter minimum: shown only once the
+    # calibration is fitted on enough of the project's votes.
+    bias = -math.log(1 / 0.25 - 1)
+    learner.nearest.calibration = dataclasses.replace(few, weights=(bias, 0.0, 0.0))
+    turn = [TurnInput(1, "Køkkenholdet laver frokosten til huset om tirsdagen.")]
+    assert CODE not in {s.code for s in learner.suggest("d.txt", turn)[0]}
+    learner.nearest.calibration = dataclasses.replace(few, weights=(bias, 0.0, 0.0), fitted_on=250)
+    assert learner.alone_min == DEFAULT_THRESHOLD
+    [learned] = [s for s in learner.suggest("d.txt", turn)[0] if s.code == CODE]
+    assert learned.source == "learned" and learned.confidence == 0.25
