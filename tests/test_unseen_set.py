@@ -1,5 +1,5 @@
 """The blind sets (bench/unseen ... unseen5) and the project sets (bench/project_da, _sv, _nb,
-_nn) import into exactly their gold turns.
+_nn and bench/project2_*) import into exactly their gold turns.
 
 Their figures are only worth reporting if qualcode reads those transcripts as their gold files
 say, and every gold code is one of the shipped codebook's."""
@@ -14,7 +14,11 @@ import yaml
 from tests.conftest import REPO, imported_segments, jsonl, transcript_for
 
 SET_NAMES = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
-SET_NAMES += tuple(f"project_{language}" for language in ("da", "sv", "nb", "nn"))
+SET_NAMES += tuple(
+    f"{project}_{language}"
+    for project in ("project", "project2")
+    for language in ("da", "sv", "nb", "nn")
+)
 BLIND_SETS = tuple(REPO / "bench" / name for name in SET_NAMES)
 GOLD = sorted(gold for folder in BLIND_SETS for gold in folder.glob("*.gold.jsonl"))
 
