@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.suggest.engine import TermSuggester
+from qualcode.suggest.engine import DEFAULT_THRESHOLD, TermSuggester
 from qualcode.suggest.terms import CodeSpec, code_specs
 from tests.conftest import Run, jsonl
 
@@ -199,3 +199,32 @@ def test_a_wish_is_a_need_not_a_counterfactual() -> None:
     assert suggester.suggest("Jag skulle vilja ha någon att ringa på kvällarna.")
     assert suggester.suggest("Jag skulle gärna ha haft någon att ringa.")
     assert suggester.suggest("Då skulle jag ha haft någon att ringa.") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "answer"),
+    [
+        ("da", "Tak. Hvis du selv kunne bestemme, hvad skulle der så ske?", "At jeg tør mere."),
+        ("sv", "Om du fick önska, hur skulle det se ut om några år?", "Mer självförtroende."),
+        ("nb", "Hva ønsker du deg framover?", "At jeg får mer selvtillit."),
+        ("nn", "Viss du kunne endre éin ting, kva skulle det vere?", "Meir selvtillit."),
+    ],
+)
+def test_an_answer_to_a_wish_question_is_held_back(
+    specs: list, language: str, question: str, answer: str
+) -> None:
+    """The closing "magic wand" question asks for wishes, which coders leave uncoded."""
+    suggester = TermSuggester(specs, language)
+    [plain] = suggester.suggest(answer, "Hvordan er det gået? Hur har det gått?")
+    [wish] = suggester.suggest(answer, question)
+    assert plain.code == wish.code == "users.empowerment"
+    assert plain.confidence >= DEFAULT_THRESHOLD > wish.confidence
+    assert "wish" in wish.explanation
+
+
+def test_only_the_question_asked_last_counts_as_a_wish(specs: list) -> None:
+    suggester = TermSuggester(specs, "nb")
+    [found] = suggester.suggest(
+        "Jeg har fått selvtillit.", "Du sa at du ønsket mer tid. Hvordan gikk det?"
+    )
+    assert found.confidence >= DEFAULT_THRESHOLD

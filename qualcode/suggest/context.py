@@ -106,3 +106,32 @@ def is_hypothetical(tokens: Tokens, first: int, language: str = "da") -> bool:
         if word in modals and any(w in perfect for w in following) and not wish:
             return True
     return False
+
+
+# What an interview's "magic wand" question asks for is a wish, and an answer to it voices
+# wishes, plans and advice, which a coder leaves uncoded: "Hvis du selv kunne bestemme, hvad
+# skulle der så ske?", "Om du fick önska, hur skulle det se ut?", "Kva ønskjer du deg?"
+_WISH_STEMS = ("ønsk", "önsk", "ynsk", "tryllestav", "trollstav")
+_WISH_MODALS = frozenset(
+    {"kunne", "kunde", "kunna", "skulle", "fik", "fikk", "fick", "fekk", "måtte"}
+)
+_DECIDE_STEMS = ("bestem", "bestäm", "endr", "ændr", "ändr", "forandr", "förändr")
+
+
+def asks_for_a_wish(question: Tokens) -> bool:
+    """The last sentence of an interviewer's turn asks what the participant would wish,
+    decide or change."""
+    words, sentences = question.lower, question.sentence
+    if not words:
+        return False
+    last = words[bisect_left(sentences, sentences[-1]) :]
+    if any(word.startswith(_WISH_STEMS) for word in last):
+        return True
+    for index, word in enumerate(last):
+        if word in CONDITIONALS:
+            rest = last[index + 1 : index + 8]
+            if any(w in _WISH_MODALS for w in rest) and any(
+                w.startswith(_DECIDE_STEMS) for w in rest
+            ):
+                return True
+    return False

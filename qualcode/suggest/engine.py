@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from qualcode.suggest.context import NEGATIONS, is_hypothetical, is_negated
+from qualcode.suggest.context import NEGATIONS, asks_for_a_wish, is_hypothetical, is_negated
 from qualcode.suggest.terms import CodeSpec, Hit, TermMatcher
 from qualcode.suggest.tokens import Tokens, tokenize
 
@@ -52,6 +52,23 @@ def _passage(text: str, tokens: Tokens, hit: Hit) -> str:
     """The words of the text a hit covers, as written."""
     start, end = tokens.span(hit.first, hit.last)
     return text[start:end]
+
+
+# An answer to a question that asked for a wish ("Hvis du selv kunne bestemme, hvad skulle
+# der så ske?") voices wishes and plans, which coders leave uncoded: its suggestions stay
+# below the default threshold, shown only to a researcher who asks for everything.
+WISH_CONFIDENCE = 0.1
+
+
+def _as_wish(suggestion: Suggestion) -> Suggestion:
+    """A suggestion for an answer to a question that asked for a wish: held back, and says so."""
+    return Suggestion(
+        suggestion.code,
+        min(suggestion.confidence, WISH_CONFIDENCE),
+        suggestion.source,
+        f"{suggestion.explanation}; but the question asked what should be, so this is a wish",
+        suggestion.score,
+    )
 
 
 def calibrated(score: float) -> float:
@@ -140,6 +157,10 @@ class TermSuggester:
             suggestion = self._score(code, found, text, tokens)
             if suggestion is not None:
                 suggestions[code] = suggestion
+        if asked_tokens is not None and asks_for_a_wish(asked_tokens):
+            return sorted(
+                (_as_wish(s) for s in suggestions.values()), key=lambda s: (-s.confidence, s.code)
+            )
         if question and asked_tokens is not None and not _turns_down(tokens):
             for code, found in self._hits(asked_tokens).items():
                 asked = self._score(code, found, question, asked_tokens)
