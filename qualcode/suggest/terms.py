@@ -160,16 +160,11 @@ class TermMatcher:
     def build(cls, codes: Iterable[CodeSpec], language: str) -> TermMatcher:
         matcher = cls(language=language, lemmatizer=Lemmatizer(language))
         name_language = "nb" if language == "nn" else language
-        codes = list(codes)
-        sources = [
-            (code.id, raw, origin)
-            for code in codes
-            for raw, origin in (
-                *((raw, "term") for raw in language_terms(code, language)),
-                *((name, "name") for name in (code.names.get(name_language), code.names.get("en"))),
-            )
-            if raw
-        ]
+        sources: list[tuple[str, str, str]] = []  # (code, term or name, origin)
+        for code in codes:
+            sources += [(code.id, raw, "term") for raw in language_terms(code, language)]
+            names = (code.names.get(name_language), code.names.get("en"))
+            sources += [(code.id, name, "name") for name in names if name]
         # The terms' lemmas in one query, not one per word.
         matcher.lemmatizer.table.prefetch(
             word.strip("*") for _, raw, _ in sources for word in raw.lower().split()
