@@ -62,10 +62,14 @@ _NON_SPACE = re.compile(r"\S*")
 _RUN = re.compile(r"\S+|\s+")
 
 # A word of two or more Latin letters and one sentence-final character: spaCy's tokenizer
-# always splits it into the word and the character (unless a special case says otherwise),
-# so the commonest chunk needs no tokenizer call. (A single capital and a period is an
-# initial, kept whole.)
-_WORD_AND_FINAL = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]{2,}[.!?]")
+# splits it into the word and the character (unless a special case says otherwise), so the
+# commonest chunk needs no tokenizer call. "!" and "?" always split off; "." only after a
+# lower-case letter or two capitals (its suffix rules), so "PhD." and "aA." stay whole, as
+# does an initial ("A.").
+_WORD_AND_FINAL = re.compile(
+    r"(?=[A-Za-zÀ-ÖØ-öø-ÿ]{2})(?:[A-Za-zÀ-ÖØ-öø-ÿ]*(?:[a-zß-öø-ÿ]|[A-ZÀ-ÖØ-Þ]{2})\.|"
+    r"[A-Za-zÀ-ÖØ-öø-ÿ]+[!?])"
+)
 
 # Token kinds: a word (or space) may open a sentence, other punctuation is carried along.
 _WORD, _PUNCT, _FINAL = 0, 1, 2

@@ -6,6 +6,7 @@ import json
 import random
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,3 +123,13 @@ def test_whitespace_is_what_the_tokenizer_calls_whitespace() -> None:
     for code in [*range(0, 0x3100), *rng.sample(range(0x3100, sys.maxunicode + 1), 5000)]:
         char = chr(code)
         assert bool(space.match(char)) == char.isspace(), hex(code)
+
+
+@pytest.mark.parametrize(
+    "text", ["aA.  ", "Hun har en PhD. Nu underviser hun.", "Det er NAV. Og så?", "Ja! Nej? Jo."]
+)
+def test_a_period_stays_on_a_word_where_spacy_keeps_it(text: str) -> None:
+    """spaCy splits "." off after a lower-case letter or two capitals only ("PhD." is one
+    token, so no sentence ends there); found by the property test above."""
+    for language in ("da", "sv", "nb"):
+        assert list(sentence_spans(language, [text])) == reference(language, [text])
