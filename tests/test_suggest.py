@@ -228,3 +228,23 @@ def test_only_the_question_asked_last_counts_as_a_wish(specs: list) -> None:
         "Jeg har fått selvtillit.", "Du sa at du ønsket mer tid. Hvordan gikk det?"
     )
     assert found.confidence >= DEFAULT_THRESHOLD
+
+
+def test_the_answer_to_a_wish_question_is_held_back_through_the_cli(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "da-wish.txt"
+    path.write_text(
+        "I: Hvordan er det gået?\n\nB: Jeg tør mere nu.\n\n"
+        "I: Hvis du selv kunne bestemme, hvad skulle der så ske?\n\nB: At flere tør mere.\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(path)).exit_code == 0
+    assert run("codebook", "use", str(MINI)).exit_code == 0
+    assert run("suggest").exit_code == 0
+    rows = jsonl(run("export", "codings", "--status", "suggested").stdout)
+    assert [(r["turn"], r["code"]) for r in rows] == [(2, "users.empowerment")]
+    assert run("suggest", "--threshold", "0.1").exit_code == 0
+    rows = jsonl(run("export", "codings", "--status", "suggested").stdout)
+    [wish] = [r for r in rows if r["turn"] == 4]
+    assert wish["confidence"] <= 0.1 and "wish" in wish["explanation"]
