@@ -4,7 +4,7 @@ A whole table (over half a million forms) takes a third of a second and some 80 
 per language and process, while a project's transcripts use a few thousand of its forms.
 So each table is built once (from spacy-lookups-data, rebuilt when qualcode's version
 changes) into `$XDG_CACHE_HOME/qualcode` (default `~/.cache/qualcode`), and a word is looked
-up there the first time it is met (a turn's new words in one query) and remembered after.
+up there the first time it is met (a document's new words in one query) and remembered after.
 Where the cache folder cannot be written, or the file is unreadable, the table is built and
 kept in memory instead.
 """
