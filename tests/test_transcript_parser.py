@@ -95,6 +95,26 @@ def test_header_without_blank_line() -> None:
     assert parsed.metadata["Transskriberet af"] == "AM"
 
 
+def test_header_key_no_list_knows_stays_in_the_header() -> None:
+    text = (
+        "Brukarmedverkan i Bostad först\nIntervju 1 av 6\nDatum: 9 april 2024\n"
+        "Intervjuare: EH\nUtskrift: MB\nIntervjuperson hyresgäst, man, 52 år\n\n"
+        "INTERVJUARE\nKan du berätta lite om dig själv?\n\nMIKAEL\nJa, jag var hemlös länge.\n\n"
+        "INTERVJUARE\nHur hamnade du i gruppen?\n\nMIKAEL\nDet var Jonny som frågade.\n"
+    )
+    parsed = parse_transcript(text, split_paragraphs(text))
+    assert [t.speaker for t in parsed.turns] == ["INTERVJUARE", "MIKAEL"] * 2
+    assert parsed.metadata["Utskrift"] == "MB"
+
+
+def test_a_one_off_speaker_asking_under_the_header_is_a_turn() -> None:
+    text = (
+        "Fokusgruppe 2\nDato: 3. maj 2024\n\nOle: Skal vi ikke bare starte?\n\n"
+        "I: Jo, velkommen.\n\nB: Tak.\n\nI: Hvordan startede det?\n\nB: Med et brev.\n"
+    )
+    assert [t[0] for t in turns_of(text)] == ["Ole", "I", "B", "I", "B"]
+
+
 def test_no_header_when_first_line_is_a_turn() -> None:
     text = "Interviewer: Velkommen.\nAnna: Tak.\nInterviewer: Hvordan gik det?\nAnna: Godt.\n"
     assert [t[0] for t in turns_of(text)] == ["Interviewer", "Anna", "Interviewer", "Anna"]

@@ -77,7 +77,8 @@ METADATA_KEYS = QUESTION_ANSWER_LABELS | frozenset(
     deltager deltagere deltagare deltakar deltaker deltakere deltakarar deltakarane participants
     participant informant informanter interviewer intervjuer intervjuare intervjuar moderator
     varighed varighet längd lengd duration længde lengde transskribent transkribent transcriber
-    transskriberet transkriberad transkribert
+    transskriberet transkriberad transkribert transkribering transskribering transkription
+    transskription transkripsjon optagelse inspelning opptak
     projekt prosjekt project fil file lydfil ljudfil audio kode kod id alder ålder age køn kön
     kjønn gender interview intervju emne ämne tema topic title titel tittel note noter format
     sprog språk language version organisation organisasjon enhed enhet site case sag sak

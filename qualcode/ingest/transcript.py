@@ -203,6 +203,7 @@ def _header_end(
     prefix = 0
     has_certain_metadata = False
     role_line_seen = False
+    speakers_recur = any(n >= 2 for n in counts.values())
     for i, (paragraph, found) in enumerate(zip(paragraphs, labels)):
         line = text[paragraph.start : paragraph.end]
         if found is None:
@@ -216,10 +217,24 @@ def _header_end(
             key = normalise_label(found.label)
             if found.by_layout or key in QUESTION_ANSWER_LABELS:
                 break
-            if not is_metadata_key(key) or value.rstrip().endswith("?"):
+            if value.rstrip().endswith("?") or len(value.split()) > _HEADER_VALUE_MAX_WORDS:
                 break
-            if len(value.split()) > _HEADER_VALUE_MAX_WORDS:
-                break
+            if not is_metadata_key(key):
+                # A key no list knows ("Transkribering: MB") is still a header line when it
+                # sits among header lines, has a short value and never comes back, while the
+                # speakers below do.
+                one_off = (
+                    has_certain_metadata
+                    and speakers_recur
+                    and counts[key] == 1
+                    and bool(value.strip())
+                    and not any(c.isdigit() for c in key)
+                    and not is_interviewer_label(key)
+                )
+                if not one_off:
+                    break
+                prefix = i + 1
+                continue
             if counts[key] >= 2 and paragraph.block != first_block:
                 break
             has_certain_metadata |= is_metadata_key(key, pure=True)
