@@ -1,5 +1,5 @@
 """The blind sets (bench/unseen ... unseen5) and the project sets (bench/project_da, _sv, _nb,
-_nn, bench/project2_* and bench/project3_*) import into exactly their gold turns.
+_nn, bench/project2_*, bench/project3_* and bench/project4_*) import into exactly their gold turns.
 
 Their figures are only worth reporting if qualcode reads those transcripts as their gold files
 say, and every gold code is one of the shipped codebook's."""
@@ -16,7 +16,7 @@ from tests.conftest import REPO, imported_segments, jsonl, transcript_for
 SET_NAMES = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 SET_NAMES += tuple(
     f"{project}_{language}"
-    for project in ("project", "project2", "project3")
+    for project in ("project", "project2", "project3", "project4")
     for language in ("da", "sv", "nb", "nn")
 )
 BLIND_SETS = tuple(REPO / "bench" / name for name in SET_NAMES)
