@@ -115,6 +115,36 @@ def test_a_one_off_speaker_asking_under_the_header_is_a_turn() -> None:
     assert [t[0] for t in turns_of(text)] == ["Ole", "I", "B", "I", "B"]
 
 
+_INTERVIEW = (
+    "\nI: Hvordan kom du med i rådet?\n\nB: Min kontaktperson spurgte mig.\n\n"
+    "I: Hvad har det betydet?\n\nB: At jeg tør sige noget nu.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Projekt: Brugerinddragelse i socialpsykiatrien, en evaluering af brugerrådenes "
+        "betydning for hverdagen på bostederne i Region Syd\nDato: 3. maj 2024\n",
+        "Interview 4\nDato: 3. maj 2024\nBaggrund: Informanten har siddet i brugerrådet i tre "
+        "år og er tidligere formand for beboerforeningen.\n",
+    ],
+    ids=["long value of a known key", "long value of a key no list knows"],
+)
+def test_long_header_lines_stay_in_the_header(header: str) -> None:
+    parsed = parse_transcript(header + _INTERVIEW, split_paragraphs(header + _INTERVIEW))
+    assert [t.speaker for t in parsed.turns] == ["I", "B", "I", "B"]
+    assert "Dato" in parsed.metadata
+
+
+def test_a_one_off_speaker_below_the_header_block_is_a_turn() -> None:
+    text = (
+        "Fokusgruppe 2\nDato: 3. maj 2024\n\nOle: Jeg vil bare sige, at jeg synes, det er "
+        "rigtig godt, at vi endelig bliver spurgt om noget.\n" + _INTERVIEW
+    )
+    assert [t[0] for t in turns_of(text)] == ["Ole", "I", "B", "I", "B"]
+
+
 def test_no_header_when_first_line_is_a_turn() -> None:
     text = "Interviewer: Velkommen.\nAnna: Tak.\nInterviewer: Hvordan gik det?\nAnna: Godt.\n"
     assert [t[0] for t in turns_of(text)] == ["Interviewer", "Anna", "Interviewer", "Anna"]

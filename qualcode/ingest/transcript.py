@@ -204,6 +204,7 @@ def _header_end(
     has_certain_metadata = False
     role_line_seen = False
     speakers_recur = any(n >= 2 for n in counts.values())
+    blocks_follow = bool(paragraphs) and paragraphs[-1].block != first_block
     for i, (paragraph, found) in enumerate(zip(paragraphs, labels)):
         line = text[paragraph.start : paragraph.end]
         if found is None:
@@ -217,24 +218,30 @@ def _header_end(
             key = normalise_label(found.label)
             if found.by_layout or key in QUESTION_ANSWER_LABELS:
                 break
-            if value.rstrip().endswith("?") or len(value.split()) > _HEADER_VALUE_MAX_WORDS:
+            if value.rstrip().endswith("?"):
                 break
+            # A header line that never comes back, above speakers who do, may run long
+            # ("Projekt: Brugerinddragelse i ... Region Syd") or have a key no list knows
+            # ("Transkribering: MB", "Baggrund: Informanten har ...").
+            one_off = speakers_recur and counts[key] == 1 and bool(value.strip())
+            long_value = len(value.split()) > _HEADER_VALUE_MAX_WORDS
             if not is_metadata_key(key):
-                # A key no list knows ("Transkribering: MB") is still a header line when it
-                # sits among header lines, has a short value and never comes back, while the
-                # speakers below do.
-                one_off = (
-                    has_certain_metadata
-                    and speakers_recur
-                    and counts[key] == 1
-                    and bool(value.strip())
+                unknown_key_fits = (
+                    one_off
+                    and has_certain_metadata
                     and not any(c.isdigit() for c in key)
                     and not is_interviewer_label(key)
+                    and (
+                        not long_value
+                        or (" " not in key and paragraph.block == first_block and blocks_follow)
+                    )
                 )
-                if not one_off:
+                if not unknown_key_fits:
                     break
                 prefix = i + 1
                 continue
+            if long_value and not (one_off and is_metadata_key(key, pure=True)):
+                break
             if counts[key] >= 2 and paragraph.block != first_block:
                 break
             has_certain_metadata |= is_metadata_key(key, pure=True)
