@@ -225,27 +225,23 @@ def _header_end(
             # ("Transkribering: MB", "Baggrund: Informanten har ...").
             one_off = speakers_recur and counts[key] == 1 and bool(value.strip())
             long_value = len(value.split()) > _HEADER_VALUE_MAX_WORDS
-            if not is_metadata_key(key):
-                unknown_key_fits = (
-                    one_off
-                    and has_certain_metadata
-                    and not any(c.isdigit() for c in key)
-                    and not is_interviewer_label(key)
-                    and (
-                        not long_value
-                        or (" " not in key and paragraph.block == first_block and blocks_follow)
-                    )
+            known = is_metadata_key(key)
+            if not known and not (
+                one_off
+                and has_certain_metadata
+                and _could_be_a_header_key(key)
+                and (
+                    not long_value
+                    or (" " not in key and paragraph.block == first_block and blocks_follow)
                 )
-                if not unknown_key_fits:
-                    break
-                prefix = i + 1
-                continue
-            if long_value and not (one_off and is_metadata_key(key, pure=True)):
+            ):
+                break
+            if known and long_value and not (one_off and is_metadata_key(key, pure=True)):
                 break
             if counts[key] >= 2 and paragraph.block != first_block:
                 break
             has_certain_metadata |= is_metadata_key(key, pure=True)
-            role_line_seen |= not is_metadata_key(key, pure=True)
+            role_line_seen |= known and not is_metadata_key(key, pure=True)
         prefix = i + 1
     if not (prefix and has_certain_metadata):
         return 0
@@ -257,6 +253,12 @@ def _header_end(
         if block_start > 0:
             prefix = block_start
     return prefix
+
+
+def _could_be_a_header_key(key: str) -> bool:
+    """A label that no list knows as a header key but may be one ("Transkribering"): no
+    number in it, and not the interviewer's."""
+    return not any(c.isdigit() for c in key) and not is_interviewer_label(key)
 
 
 def _metadata(
